@@ -1,0 +1,39 @@
+import js from '@eslint/js';
+import globals from 'globals';
+import tseslint from 'typescript-eslint';
+import lwcConfig from '@salesforce/eslint-config-lwc/recommended.js';
+import jestPlugin from 'eslint-plugin-jest';
+
+export default [
+  { ignores: ['node_modules/**', 'coverage/**', '.sfdx/**', '.sf/**', '.data/**', '**/staticresources/**'] },
+
+  // Lightning Web Components: Salesforce's recommended rules.
+  ...lwcConfig.map((config) => ({ ...config, files: ['force-app/**/lwc/**/*.js'] })),
+  {
+    files: ['force-app/**/lwc/**/__tests__/**/*.js', 'force-app/**/lwc/**/*.test.js'],
+    plugins: { jest: jestPlugin },
+    languageOptions: { globals: { ...globals.node, ...globals.jest } },
+    rules: { ...jestPlugin.configs.recommended.rules, '@lwc/lwc/no-unexpected-wire-adapter-usages': 'off' }
+  },
+
+  // The sync engine: strict TypeScript.
+  ...tseslint.configs.recommended.map((config) => ({
+    ...config,
+    files: ['sync-engine/**/*.ts', 'scripts/**/*.ts']
+  })),
+  {
+    files: ['sync-engine/**/*.ts', 'scripts/**/*.ts'],
+    languageOptions: { globals: globals.node },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      'no-console': 'off'
+    }
+  },
+
+  // Tool configuration and developer scripts.
+  {
+    files: ['*.js', 'scripts/**/*.mjs', '.ci/**/*.js'],
+    ...js.configs.recommended,
+    languageOptions: { globals: globals.node, sourceType: 'module' }
+  }
+];
