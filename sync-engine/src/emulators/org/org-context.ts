@@ -134,5 +134,10 @@ export interface OrgContext {
 /**
  * A protocol module: mounted by the REST core at `/services/data/v:version/jobs` (Bulk API 2.0) or
  * `/cometd/:version` (Streaming API), behind the org's auth middleware (`res.locals.userId` is set).
+ *
+ * CometD exception: the Streaming API reports a missing, invalid or expired session inside Bayeux
+ * (`401::Authentication invalid` with advice `reconnect: none`, which jsforce's AuthFailure extension
+ * watches for), not as a REST 401. So on `/cometd/:version` the auth middleware calls `next()` WITHOUT
+ * setting `res.locals.userId` when the session is bad, and the streaming router answers in Bayeux.
  */
 export type OrgRouterFactory = (org: OrgContext) => Router;
