@@ -100,9 +100,13 @@ export interface SampleUser {
  * Salesforce emails differ in case from WalkMe's.
  */
 export function samplePopulation(count: number, seed = 20261121): SampleUser[] {
+  return Array.from(generatePopulation(count, seed));
+}
+
+/** The same users as `samplePopulation`, one at a time, for reports too large to hold in memory. */
+export function* generatePopulation(count: number, seed = 20261121): Generator<SampleUser> {
   const random = seededRandom(seed);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)];
-  const users: SampleUser[] = [];
   for (let i = 0; i < count; i += 1) {
     const firstName = pick(FIRST_NAMES);
     const lastName = pick(LAST_NAMES);
@@ -115,7 +119,7 @@ export function samplePopulation(count: number, seed = 20261121): SampleUser[] {
       random() < 0.15
         ? email.replace(/^./, (c) => c.toUpperCase()).replace(/@.*/, (d) => d.toUpperCase())
         : email;
-    users.push({
+    yield {
       userId: `wm-${String(i + 1).padStart(6, '0')}`,
       firstName,
       lastName,
@@ -127,7 +131,6 @@ export function samplePopulation(count: number, seed = 20261121): SampleUser[] {
         converted: kind === 'lead' && random() < 0.07,
         duplicate: kind !== 'none' && random() < 0.02
       }
-    });
+    };
   }
-  return users;
 }
