@@ -1,0 +1,149 @@
+import {
+  isCompatible,
+  offeredFields,
+  suggestField,
+  suggestMappings,
+  isMappingComplete,
+  scheduleLabel,
+  formatUtc,
+  formatRuntime,
+  isRunActive,
+  statusBadgeClass
+} from 'c/mappingRules';
+
+const FIELDS = require('./data/leadFields.json');
+
+const apiNames = (fields) => fields.map((field) => field.apiName);
+
+describe('c/mappingRules', () => {
+  describe('isCompatible', () => {
+    it.each([
+      ['string', 'picklist', true],
+      ['string', 'double', false],
+      ['email', 'email', true],
+      ['email', 'picklist', false],
+      ['number', 'currency', true],
+      ['number', 'date', false],
+      ['percent', 'percent', true],
+      ['percent', 'integer', false],
+      ['date', 'datetime', true],
+      ['date', 'boolean', false],
+      ['datetime', 'date', true],
+      ['boolean', 'boolean', true],
+      ['boolean', 'double', false],
+      ['unknown', 'string', false]
+    ])('%s column into a %s field: %s', (columnType, fieldType, expected) => {
+      expect(isCompatible(columnType, fieldType)).toBe(expected);
+    });
+  });
+
+  describe('offeredFields', () => {
+    it('offers updateable, compatible fields only, never the key field', () => {
+      const offered = offeredFields(FIELDS, { columnType: 'datetime', keyField: 'Email', takenFields: [] });
+      expect(apiNames(offered)).toEqual([
+        'LastName',
+        'Last_Login__c',
+        'WalkMe_Last_Login__c',
+        'WalkMe_First_Login__c'
+      ]);
+    });
+
+    it('leaves out the key field and fields mapped in other rows', () => {
+      const offered = offeredFields(FIELDS, {
+        columnType: 'string',
+        keyField: 'LastName',
+        takenFields: ['Email']
+      });
+      expect(apiNames(offered)).toEqual(['WalkMe_NPS_Category__c']);
+    });
+
+    it('offers nothing when a date column has only boolean fields to go to', () => {
+      const booleans = FIELDS.filter((field) => field.type === 'boolean');
+      expect(offeredFields(booleans, { columnType: 'date', keyField: 'Email', takenFields: [] })).toEqual([]);
+    });
+  });
+
+  describe('suggestField', () => {
+    it('matches names regardless of case, spaces and underscores, preferring WalkMe_ fields', () => {
+      const options = { keyField: 'Email', takenFields: [] };
+      expect(suggestField({ name: 'Last Login', type: 'datetime' }, FIELDS, options).apiName).toBe(
+        'WalkMe_Last_Login__c'
+      );
+      expect(suggestField({ name: 'last_login', type: 'datetime' }, FIELDS, options).apiName).toBe(
+        'WalkMe_Last_Login__c'
+      );
+      expect(suggestField({ name: 'LOGINS LAST 30 DAYS', type: 'number' }, FIELDS, options).apiName).toBe(
+        'WalkMe_Logins_Last_30_Days__c'
+      );
+    });
+
+    it('falls back to an unprefixed field when the WalkMe_ one is taken', () => {
+      const field = suggestField({ name: 'Last Login', type: 'datetime' }, FIELDS, {
+        keyField: 'Email',
+        takenFields: ['WalkMe_Last_Login__c']
+      });
+      expect(field.apiName).toBe('Last_Login__c');
+    });
+
+    it('suggests nothing for an incompatible type or an unknown name', () => {
+      const options = { keyField: 'Email', takenFields: [] };
+      expect(suggestField({ name: 'Last Login', type: 'boolean' }, FIELDS, options)).toBeUndefined();
+      expect(suggestField({ name: 'Favourite Colour', type: 'string' }, FIELDS, options)).toBeUndefined();
+    });
+  });
+
+  describe('suggestMappings', () => {
+    it('maps every non-key column with a matching field, each field once', () => {
+      const columns = [
+        { name: 'Email', type: 'email' },
+        { name: 'Last Login', type: 'datetime' },
+        { name: 'Last_Login', type: 'datetime' },
+        { name: 'Onboarding Completion', type: 'percent' },
+        { name: 'Browser', type: 'string' }
+      ];
+      expect(suggestMappings(columns, FIELDS, { keyColumn: 'Email', keyField: 'Email' })).toEqual([
+        { column: 'Last Login', columnType: 'datetime', field: 'WalkMe_Last_Login__c' },
+        { column: 'Last_Login', columnType: 'datetime', field: 'Last_Login__c' },
+        {
+          column: 'Onboarding Completion',
+          columnType: 'percent',
+          field: 'WalkMe_Onboarding_Completion__c'
+        }
+      ]);
+    });
+  });
+
+  it('calls a mapping complete only with a column and a field', () => {
+    expect(isMappingComplete({ column: 'Email', field: 'Email' })).toBe(true);
+    expect(isMappingComplete({ column: 'Email', field: '' })).toBe(false);
+    expect(isMappingComplete({ column: '', field: 'Email' })).toBe(false);
+  });
+
+  it('labels schedules as the list shows them', () => {
+    expect(scheduleLabel({ scheduleType: 'Daily', scheduleHourUtc: 9 })).toBe('Daily at 09:00 UTC');
+    expect(scheduleLabel({ scheduleType: 'Daily', scheduleHourUtc: 17 })).toBe('Daily at 17:00 UTC');
+    expect(scheduleLabel({ scheduleType: 'Every N Hours', scheduleIntervalHours: 6 })).toBe('Every 6 hours');
+    expect(scheduleLabel({ scheduleType: 'Every N Hours', scheduleIntervalHours: 1 })).toBe('Every hour');
+    expect(scheduleLabel({ scheduleType: 'Manual' })).toBe('Manual only');
+  });
+
+  it('formats times in UTC and runtimes for people', () => {
+    expect(formatUtc('2025-03-04T09:05:00.000Z')).toBe('2025-03-04 09:05 UTC');
+    expect(formatUtc(null)).toBe('');
+    expect(formatUtc('not a date')).toBe('');
+    expect(formatRuntime(12.345)).toBe('12.3 s');
+    expect(formatRuntime(185)).toBe('3 min 5 s');
+    expect(formatRuntime(3720)).toBe('1 h 2 min');
+    expect(formatRuntime(null)).toBe('');
+  });
+
+  it('knows which run statuses are still going and how to colour them', () => {
+    expect(isRunActive('Queued')).toBe(true);
+    expect(isRunActive('Running')).toBe(true);
+    expect(isRunActive('Completed')).toBe(false);
+    expect(statusBadgeClass('Completed')).toBe('slds-theme_success');
+    expect(statusBadgeClass('Failed')).toBe('slds-theme_error');
+    expect(statusBadgeClass('Completed with errors')).toBe('slds-theme_warning');
+    expect(statusBadgeClass('Queued')).toBe('');
+  });
+});
