@@ -30,6 +30,8 @@ interface Retained {
 
 interface Channel {
   retained: Retained[];
+  /** The newest replay id dropped from retention: replaying from before it would skip messages. */
+  droppedUpTo: number;
   listeners: Set<(message: PlatformEventMessage) => void>;
 }
 
@@ -54,7 +56,7 @@ export function createEventBus(options: EventBusOptions = {}): OrgEventBus {
   function channelOf(name: string): Channel {
     let channel = channels.get(name);
     if (!channel) {
-      channel = { retained: [], listeners: new Set() };
+      channel = { retained: [], droppedUpTo: 0, listeners: new Set() };
       channels.set(name, channel);
     }
     return channel;
@@ -65,7 +67,7 @@ export function createEventBus(options: EventBusOptions = {}): OrgEventBus {
     let drop = 0;
     while (drop < channel.retained.length && channel.retained[drop].publishedAt < oldestKept) drop++;
     drop = Math.max(drop, channel.retained.length - maxRetained);
-    if (drop > 0) channel.retained.splice(0, drop);
+    if (drop > 0) channel.droppedUpTo = channel.retained.splice(0, drop)[drop - 1].message.event.replayId;
   }
 
   return {
@@ -91,14 +93,8 @@ export function createEventBus(options: EventBusOptions = {}): OrgEventBus {
       const channel = channelOf(channelName);
       prune(channel);
       if (replayFrom !== -1 && replayFrom !== -2) {
-        const oldest = channel.retained[0]?.message.event.replayId;
-        // Replaying from the last id seen (or from just before the oldest retained) is valid; an id older
-        // than the retention window, or one never issued, is not.
-        const valid =
-          Number.isInteger(replayFrom) &&
-          replayFrom <= lastReplayId &&
-          (oldest === undefined ? replayFrom === lastReplayId : replayFrom >= oldest - 1);
-        if (!valid) {
+        // An id whose successors have left the retention window, or one never issued, is refused.
+        if (!Number.isInteger(replayFrom) || replayFrom < channel.droppedUpTo || replayFrom > lastReplayId) {
           throw new SalesforceApiError(
             400,
             'INVALID_REPLAY_ID',
