@@ -1,0 +1,130 @@
+import { createElement } from '@lwc/engine-dom';
+import RunLogModal from 'c/runLogModal';
+import getRuns from '@salesforce/apex/IntegrationController.getRuns';
+import getRunLog from '@salesforce/apex/IntegrationController.getRunLog';
+
+jest.mock('@salesforce/apex/IntegrationController.getRuns', () => ({ default: jest.fn() }), {
+  virtual: true
+});
+jest.mock('@salesforce/apex/IntegrationController.getRunLog', () => ({ default: jest.fn() }), {
+  virtual: true
+});
+// sfdx-lwc-jest ships no lightning/modal stub: a LightningElement whose close() is observable.
+jest.mock(
+  'lightning/modal',
+  () => {
+    const { LightningElement } = require('lwc');
+    return {
+      __esModule: true,
+      default: class LightningModal extends LightningElement {
+        static open = jest.fn();
+        close(result) {
+          this.dispatchEvent(new CustomEvent('modalclose', { detail: result }));
+        }
+      }
+    };
+  },
+  { virtual: true }
+);
+
+const RUNS = require('./data/runs.json');
+const INTEGRATION_ID = 'a01000000000001AAA';
+
+// Lets imperative Apex promises settle and the component re-render.
+// eslint-disable-next-line @lwc/lwc/no-async-operation
+const flushPromises = () => new Promise((resolve) => setTimeout(resolve, 0));
+
+async function openModal() {
+  const element = createElement('c-run-log-modal', { is: RunLogModal });
+  element.integrationId = INTEGRATION_ID;
+  element.integrationName = 'Logins Review → Lead by Email';
+  document.body.appendChild(element);
+  await flushPromises();
+  return element;
+}
+
+const cellTexts = (row) => [...row.querySelectorAll('th, td')].map((cell) => cell.textContent);
+
+describe('c-run-log-modal', () => {
+  afterEach(() => {
+    while (document.body.firstChild) {
+      document.body.removeChild(document.body.firstChild);
+    }
+    jest.clearAllMocks();
+  });
+
+  it("lists the integration's runs newest first with start (UTC), runtime and a status badge", async () => {
+    getRuns.mockResolvedValue(RUNS);
+    const element = await openModal();
+
+    expect(getRuns).toHaveBeenCalledWith({ integrationId: INTEGRATION_ID });
+    expect(element.shadowRoot.querySelector('lightning-modal-header').label).toBe(
+      'Run log: Logins Review → Lead by Email'
+    );
+    const rows = element.shadowRoot.querySelectorAll('tr.run');
+    expect(rows).toHaveLength(2);
+    expect(cellTexts(rows[0]).slice(0, 5)).toEqual([
+      'RUN-000003',
+      'Logins Review',
+      'Lead',
+      '2025-03-05 09:00 UTC',
+      '4.2 s'
+    ]);
+    expect(cellTexts(rows[1]).slice(3, 5)).toEqual(['2025-03-04 09:00 UTC', '3 min 5 s']);
+    const badges = element.shadowRoot.querySelectorAll('lightning-badge');
+    expect(badges[0].label).toBe('Failed');
+    expect(badges[0].classList).toContain('slds-theme_error');
+    expect(badges[1].label).toBe('Completed');
+    expect(badges[1].classList).toContain('slds-theme_success');
+    await expect(element).toBeAccessible();
+  });
+
+  it('shows the log of a run on "Show log" and goes back to the runs', async () => {
+    getRuns.mockResolvedValue(RUNS);
+    getRunLog.mockResolvedValue('run RUN-000002 completed: 1180 updated');
+    const element = await openModal();
+
+    element.shadowRoot.querySelectorAll('tr.run')[1].querySelector('lightning-button').click();
+    await flushPromises();
+
+    expect(element.shadowRoot.querySelector('h2').textContent).toBe('Log of RUN-000002');
+    expect(element.shadowRoot.querySelector('c-run-log-viewer').recordId).toBe('a02000000000002AAA');
+    expect(getRunLog).toHaveBeenCalledWith({ runId: 'a02000000000002AAA' });
+    expect(element.shadowRoot.querySelector('table')).toBeNull();
+    await expect(element).toBeAccessible();
+
+    element.shadowRoot.querySelector('lightning-button.back').click();
+    await flushPromises();
+    expect(element.shadowRoot.querySelectorAll('tr.run')).toHaveLength(2);
+    expect(element.shadowRoot.querySelector('c-run-log-viewer')).toBeNull();
+  });
+
+  it('explains what to do when there are no runs yet', async () => {
+    getRuns.mockResolvedValue([]);
+    const element = await openModal();
+
+    expect(element.shadowRoot.querySelector('table')).toBeNull();
+    expect(element.shadowRoot.querySelector('.empty').textContent).toContain('Choose Run Now');
+    await expect(element).toBeAccessible();
+  });
+
+  it('says why the runs could not be loaded', async () => {
+    getRuns.mockRejectedValue({ body: { message: 'Insufficient access to WalkMe_Sync_Run__c.' } });
+    const element = await openModal();
+
+    expect(element.shadowRoot.querySelector('[role="alert"]').textContent).toBe(
+      'Could not load the runs: Insufficient access to WalkMe_Sync_Run__c.'
+    );
+  });
+
+  it('closes on Close', async () => {
+    getRuns.mockResolvedValue(RUNS);
+    const element = await openModal();
+    const closed = jest.fn();
+    element.addEventListener('modalclose', closed);
+
+    element.shadowRoot.querySelector('lightning-button.close').click();
+
+    expect(closed).toHaveBeenCalledTimes(1);
+  });
+});
