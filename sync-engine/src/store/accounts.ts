@@ -1,0 +1,185 @@
+/** Connected Salesforce orgs, with their refresh tokens encrypted at rest, and pending OAuth handshakes. */
+import type { Queryable } from './db.js';
+import type { TokenCipher } from './token-cipher.js';
+
+export type Environment = 'production' | 'sandbox';
+export type AccountStatus = 'connected' | 'needs_reconnection';
+
+export interface Account {
+  orgId: string;
+  orgName: string;
+  environment: Environment;
+  isSandbox: boolean;
+  loginUrl: string;
+  instanceUrl: string;
+  userId: string;
+  username: string;
+  scopes: string;
+  status: AccountStatus;
+  statusMessage: string | null;
+  connectionRecordId: string | null;
+  connectedAt: Date;
+  lastHeartbeatAt: Date | null;
+}
+
+export type NewAccount = Omit<Account, 'status' | 'statusMessage' | 'connectionRecordId' | 'lastHeartbeatAt'>;
+
+export interface PendingAuthorization {
+  state: string;
+  sessionId: string;
+  environment: Environment;
+  loginUrl: string;
+  codeVerifier: string;
+}
+
+interface AccountRow {
+  org_id: string;
+  org_name: string;
+  environment: Environment;
+  is_sandbox: boolean;
+  login_url: string;
+  instance_url: string;
+  user_id: string;
+  username: string;
+  scopes: string;
+  status: AccountStatus;
+  status_message: string | null;
+  connection_record_id: string | null;
+  connected_at: Date;
+  last_heartbeat_at: Date | null;
+}
+
+const toAccount = (r: AccountRow): Account => ({
+  orgId: r.org_id,
+  orgName: r.org_name,
+  environment: r.environment,
+  isSandbox: r.is_sandbox,
+  loginUrl: r.login_url,
+  instanceUrl: r.instance_url,
+  userId: r.user_id,
+  username: r.username,
+  scopes: r.scopes,
+  status: r.status,
+  statusMessage: r.status_message,
+  connectionRecordId: r.connection_record_id,
+  connectedAt: r.connected_at,
+  lastHeartbeatAt: r.last_heartbeat_at
+});
+
+/** A pending authorization is only good for this long (the user is at Salesforce's login page meanwhile). */
+const AUTHORIZATION_TTL_MINUTES = 15;
+
+export class AccountStore {
+  constructor(
+    private readonly db: Queryable,
+    private readonly cipher: TokenCipher
+  ) {}
+
+  /** Stores a connected org; reconnecting the same org replaces its token and clears its status. */
+  async save(account: NewAccount, refreshToken: string): Promise<Account> {
+    const [row] = await this.db.query<AccountRow>(
+      `INSERT INTO accounts (org_id, org_name, environment, is_sandbox, login_url, instance_url, user_id, username,
+         scopes, refresh_token_enc, connected_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+       ON CONFLICT (org_id) DO UPDATE SET org_name = $2, environment = $3, is_sandbox = $4, login_url = $5,
+         instance_url = $6, user_id = $7, username = $8, scopes = $9, refresh_token_enc = $10, connected_at = $11,
+         status = 'connected', status_message = NULL, updated_at = now()
+       RETURNING *`,
+      [
+        account.orgId,
+        account.orgName,
+        account.environment,
+        account.isSandbox,
+        account.loginUrl,
+        account.instanceUrl,
+        account.userId,
+        account.username,
+        account.scopes,
+        this.cipher.encrypt(refreshToken),
+        account.connectedAt
+      ]
+    );
+    return toAccount(row!);
+  }
+
+  async list(): Promise<Account[]> {
+    const rows = await this.db.query<AccountRow>('SELECT * FROM accounts ORDER BY environment, org_name');
+    return rows.map(toAccount);
+  }
+
+  async get(orgId: string): Promise<Account | undefined> {
+    const [row] = await this.db.query<AccountRow>('SELECT * FROM accounts WHERE org_id = $1', [orgId]);
+    return row && toAccount(row);
+  }
+
+  /** The one connected account of an environment, or the account whose org id is given. */
+  async find(orgOrEnvironment: string): Promise<Account | undefined> {
+    const all = await this.list();
+    const matches = all.filter((a) => a.orgId === orgOrEnvironment || a.environment === orgOrEnvironment);
+    if (matches.length > 1)
+      throw new Error(`Several ${orgOrEnvironment} accounts are connected: name one by org id.`);
+    return matches[0];
+  }
+
+  async refreshToken(orgId: string): Promise<string> {
+    const [row] = await this.db.query<{ refresh_token_enc: string }>(
+      'SELECT refresh_token_enc FROM accounts WHERE org_id = $1',
+      [orgId]
+    );
+    if (!row) throw new Error(`No connected account for org ${orgId}.`);
+    return this.cipher.decrypt(row.refresh_token_enc);
+  }
+
+  async markNeedsReconnection(orgId: string, message: string): Promise<void> {
+    await this.db.query(
+      `UPDATE accounts SET status = 'needs_reconnection', status_message = $2, updated_at = now() WHERE org_id = $1`,
+      [orgId, message]
+    );
+  }
+
+  async recordHeartbeat(orgId: string, connectionRecordId: string, at: Date): Promise<void> {
+    await this.db.query(
+      'UPDATE accounts SET connection_record_id = $2, last_heartbeat_at = $3, updated_at = now() WHERE org_id = $1',
+      [orgId, connectionRecordId, at]
+    );
+  }
+
+  async delete(orgId: string): Promise<boolean> {
+    return (
+      (await this.db.query('DELETE FROM accounts WHERE org_id = $1 RETURNING org_id', [orgId])).length > 0
+    );
+  }
+
+  async savePendingAuthorization(p: PendingAuthorization): Promise<void> {
+    await this.db.query(`DELETE FROM oauth_states WHERE created_at < now() - make_interval(mins => $1)`, [
+      AUTHORIZATION_TTL_MINUTES
+    ]);
+    await this.db.query(
+      `INSERT INTO oauth_states (state, session_id, environment, login_url, code_verifier_enc) VALUES ($1, $2, $3, $4, $5)`,
+      [p.state, p.sessionId, p.environment, p.loginUrl, this.cipher.encrypt(p.codeVerifier)]
+    );
+  }
+
+  /** Consumes a pending authorization (each `state` is good once) if it is fresh. */
+  async takePendingAuthorization(state: string): Promise<PendingAuthorization | undefined> {
+    const [row] = await this.db.query<{
+      state: string;
+      session_id: string;
+      environment: Environment;
+      login_url: string;
+      code_verifier_enc: string;
+    }>(
+      `DELETE FROM oauth_states WHERE state = $1 AND created_at >= now() - make_interval(mins => $2) RETURNING *`,
+      [state, AUTHORIZATION_TTL_MINUTES]
+    );
+    return (
+      row && {
+        state: row.state,
+        sessionId: row.session_id,
+        environment: row.environment,
+        loginUrl: row.login_url,
+        codeVerifier: this.cipher.decrypt(row.code_verifier_enc)
+      }
+    );
+  }
+}

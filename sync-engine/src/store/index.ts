@@ -1,0 +1,27 @@
+/** The engine's state: one database, its stores. */
+import { AccountStore } from './accounts.js';
+import { CatalogStore } from './catalog.js';
+import type { Db } from './db.js';
+import { RunStore } from './runs.js';
+import { ScheduleStore, type NextDue } from './schedules.js';
+import type { TokenCipher } from './token-cipher.js';
+
+export interface Store {
+  db: Db;
+  cipher: TokenCipher;
+  accounts: AccountStore;
+  runs: RunStore;
+  catalog: CatalogStore;
+  schedules: ScheduleStore;
+}
+
+export function createStore(db: Db, cipher: TokenCipher, nextDue: NextDue): Store {
+  return {
+    db,
+    cipher,
+    accounts: new AccountStore(db, cipher),
+    runs: new RunStore(db),
+    catalog: new CatalogStore(db),
+    schedules: new ScheduleStore(db, nextDue)
+  };
+}
