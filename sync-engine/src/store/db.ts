@@ -9,7 +9,7 @@ export interface Queryable {
   /** Runs one parameterised statement and returns its rows. */
   query<T = Record<string, unknown>>(text: string, values?: unknown[]): Promise<T[]>;
   /** pg-boss's adapter contract: statements without parameters may be multi-statement blocks. */
-  executeSql(text: string, values?: unknown[]): Promise<{ rows: any[] }>;
+  executeSql(text: string, values?: unknown[]): Promise<{ rows: unknown[] }>;
 }
 
 export interface Db extends Queryable, BossDatabase {

@@ -5,7 +5,7 @@ import type { Db, Queryable } from './db.js';
 
 interface PgliteQueryable {
   query<T>(text: string, values?: unknown[]): Promise<{ rows: T[] }>;
-  exec(text: string): Promise<Array<{ rows: any[] }>>;
+  exec(text: string): Promise<Array<{ rows: unknown[] }>>;
 }
 
 function queryable(target: PgliteQueryable): Queryable {
