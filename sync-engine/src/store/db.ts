@@ -12,7 +12,7 @@ export interface Queryable {
   executeSql(text: string, values?: unknown[]): Promise<{ rows: unknown[] }>;
 }
 
-export interface Db extends Queryable, BossDatabase {
+export interface Db extends Queryable, Omit<BossDatabase, 'executeSql'> {
   readonly kind: 'pglite' | 'postgres';
   /** Runs `fn` in one transaction: committed when it resolves, rolled back when it throws. */
   transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
