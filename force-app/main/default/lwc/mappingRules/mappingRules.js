@@ -80,6 +80,12 @@ export function suggestMappings(columns, fields, { keyColumn, keyField }) {
   return mappings;
 }
 
+/** The row index a server problem names ('mappings[2].field' → 2), or undefined for other fields. */
+export function mappingProblemIndex(problemField) {
+  const match = /^mappings\[(\d+)\]/.exec(problemField || '');
+  return match ? Number(match[1]) : undefined;
+}
+
 export function isMappingComplete(mapping) {
   return Boolean(mapping.column && mapping.field);
 }

@@ -1,0 +1,176 @@
+import { createElement } from '@lwc/engine-dom';
+import FieldMappingEditor from 'c/fieldMappingEditor';
+
+const FIELDS = require('./data/leadFields.json');
+const COLUMNS = require('./data/loginsColumns.json');
+
+const flushPromises = () => Promise.resolve();
+
+/** The editor with a parent that applies every `mappingchange`, as the wizard does. */
+function createEditor(mappings, rowProblems = {}) {
+  const element = createElement('c-field-mapping-editor', { is: FieldMappingEditor });
+  element.columns = COLUMNS;
+  element.fields = FIELDS;
+  element.keyField = 'Email';
+  element.mappings = mappings;
+  element.rowProblems = rowProblems;
+  const changes = [];
+  element.addEventListener('mappingchange', (event) => {
+    changes.push(event.detail.mappings);
+    element.mappings = event.detail.mappings;
+  });
+  document.body.appendChild(element);
+  return { element, changes };
+}
+
+const rowsOf = (element) => [...element.shadowRoot.querySelectorAll('li.mapping-row')];
+const fieldBox = (row) => row.querySelector('lightning-combobox.field');
+const columnBox = (row) => row.querySelector('lightning-combobox.column');
+const values = (options) => options.map((option) => option.value);
+
+function choose(combobox, value) {
+  combobox.dispatchEvent(new CustomEvent('change', { detail: { value } }));
+}
+
+describe('c-field-mapping-editor', () => {
+  afterEach(() => {
+    while (document.body.firstChild) {
+      document.body.removeChild(document.body.firstChild);
+    }
+    jest.clearAllMocks();
+  });
+
+  it('offers every report column, the key column included', async () => {
+    const { element } = createEditor([{ column: '', columnType: '', field: '' }]);
+    await flushPromises();
+
+    const [row] = rowsOf(element);
+    expect(values(columnBox(row).options)).toEqual([
+      'Email',
+      'First Login',
+      'Last Login',
+      'Logins Last 30 Days',
+      'Signed Up',
+      'Is Trial'
+    ]);
+    expect(columnBox(row).options[2].label).toBe('Last Login (datetime)');
+    await expect(element).toBeAccessible();
+  });
+
+  it('keeps the field disabled until a column is chosen', async () => {
+    const { element } = createEditor([{ column: '', columnType: '', field: '' }]);
+    await flushPromises();
+
+    const field = fieldBox(rowsOf(element)[0]);
+    expect(field.disabled).toBe(true);
+    expect(field.placeholder).toBe('Choose a report column first');
+  });
+
+  it('offers updateable, compatible fields that are neither the key nor mapped in another row', async () => {
+    const { element } = createEditor([
+      { column: 'First Login', columnType: 'datetime', field: 'WalkMe_First_Login__c' },
+      { column: 'Last Login', columnType: 'datetime', field: '' }
+    ]);
+    await flushPromises();
+
+    const rows = rowsOf(element);
+    // Not Email (the key), not WalkMe_First_Login__c (row 1), not CreatedDate (read-only), no boolean.
+    expect(values(fieldBox(rows[1]).options)).toEqual(['LastName', 'Last_Login__c', 'WalkMe_Last_Login__c']);
+    expect(fieldBox(rows[1]).options[2].label).toBe('Last Login (WalkMe_Last_Login__c, datetime)');
+    // A row keeps its own field on offer.
+    expect(values(fieldBox(rows[0]).options)).toContain('WalkMe_First_Login__c');
+  });
+
+  it('never offers a boolean field for a date column', async () => {
+    const { element } = createEditor([{ column: 'Signed Up', columnType: 'date', field: '' }]);
+    await flushPromises();
+
+    const offered = fieldBox(rowsOf(element)[0]).options;
+    expect(values(offered)).not.toContain('HasOptedOutOfEmail');
+    expect(values(offered)).toContain('LastName');
+  });
+
+  it('suggests the field whose name matches the chosen column', async () => {
+    const { element, changes } = createEditor([{ column: '', columnType: '', field: '' }]);
+    await flushPromises();
+
+    choose(columnBox(rowsOf(element)[0]), 'Last Login');
+    await flushPromises();
+
+    expect(changes[0]).toEqual([
+      { column: 'Last Login', columnType: 'datetime', field: 'WalkMe_Last_Login__c' }
+    ]);
+    expect(fieldBox(rowsOf(element)[0]).value).toBe('WalkMe_Last_Login__c');
+    expect(fieldBox(rowsOf(element)[0]).disabled).toBe(false);
+  });
+
+  it('clears a field that the new column type cannot go into', async () => {
+    const { element, changes } = createEditor([
+      { column: 'Last Login', columnType: 'datetime', field: 'WalkMe_Last_Login__c' }
+    ]);
+    await flushPromises();
+
+    choose(columnBox(rowsOf(element)[0]), 'Is Trial');
+    await flushPromises();
+
+    expect(changes[0]).toEqual([{ column: 'Is Trial', columnType: 'boolean', field: '' }]);
+    expect(values(fieldBox(rowsOf(element)[0]).options)).toEqual(['LastName', 'HasOptedOutOfEmail']);
+  });
+
+  it('sets the chosen field', async () => {
+    const { element, changes } = createEditor([{ column: 'Last Login', columnType: 'datetime', field: '' }]);
+    await flushPromises();
+
+    choose(fieldBox(rowsOf(element)[0]), 'Last_Login__c');
+
+    expect(changes[0]).toEqual([{ column: 'Last Login', columnType: 'datetime', field: 'Last_Login__c' }]);
+  });
+
+  it('adds an empty row with Add row and deletes the row whose X is clicked', async () => {
+    const { element } = createEditor([
+      { column: 'First Login', columnType: 'datetime', field: 'WalkMe_First_Login__c' },
+      { column: 'Last Login', columnType: 'datetime', field: 'WalkMe_Last_Login__c' }
+    ]);
+    await flushPromises();
+
+    element.shadowRoot.querySelector('lightning-button.add-row').click();
+    await flushPromises();
+    expect(rowsOf(element)).toHaveLength(3);
+    expect(element.mappings[2]).toEqual({ column: '', columnType: '', field: '' });
+
+    const firstDelete = rowsOf(element)[0].querySelector('lightning-button-icon.delete');
+    expect(firstDelete.alternativeText).toBe('Delete row 1');
+    firstDelete.click();
+    await flushPromises();
+
+    expect(element.mappings.map((mapping) => mapping.column)).toEqual(['Last Login', '']);
+    expect(rowsOf(element)).toHaveLength(2);
+  });
+
+  it('explains what to do when there are no rows', async () => {
+    const { element } = createEditor([]);
+    await flushPromises();
+
+    expect(rowsOf(element)).toHaveLength(0);
+    expect(element.shadowRoot.querySelector('.empty').textContent).toContain('Add a row');
+    await expect(element).toBeAccessible();
+  });
+
+  it("shows the server's problem beside the row it names", async () => {
+    const { element } = createEditor(
+      [
+        { column: 'First Login', columnType: 'datetime', field: 'WalkMe_First_Login__c' },
+        { column: 'Last Login', columnType: 'datetime', field: 'Last_Login__c' }
+      ],
+      { 1: 'Last_Login__c is not updateable by the sync engine user.' }
+    );
+    await flushPromises();
+
+    const rows = rowsOf(element);
+    expect(rows[0].querySelector('.problem')).toBeNull();
+    expect(rows[1].querySelector('.problem').textContent).toBe(
+      'Last_Login__c is not updateable by the sync engine user.'
+    );
+    await expect(element).toBeAccessible();
+  });
+});

@@ -1,0 +1,113 @@
+import { LightningElement, api } from 'lwc';
+import { offeredFields, suggestField } from 'c/mappingRules';
+
+/**
+ * The rows "report column → Salesforce field" of the wizard's third screen. The wizard owns the mappings;
+ * every edit is announced with a `mappingchange` event carrying the new array.
+ */
+export default class FieldMappingEditor extends LightningElement {
+  /** Every column of the report, the key column included: [{ name, type }]. */
+  @api columns = [];
+  /** The target object's fields (FieldInfo). */
+  @api fields = [];
+  @api keyField;
+  /** [{ column, columnType, field }] */
+  @api mappings = [];
+  /** Server problems for rows, by the index of the row: { 2: 'message' }. */
+  @api rowProblems = {};
+
+  get columnOptions() {
+    return (this.columns || []).map((column) => ({
+      label: `${column.name} (${column.type})`,
+      value: column.name
+    }));
+  }
+
+  get rows() {
+    return (this.mappings || []).map((mapping, index) => {
+      const takenFields = this.mappings
+        .filter((other, otherIndex) => otherIndex !== index && other.field)
+        .map((other) => other.field);
+      const fieldOptions = mapping.column
+        ? offeredFields(this.fields, {
+            columnType: mapping.columnType,
+            keyField: this.keyField,
+            takenFields
+          }).map((field) => ({
+            label: `${field.label} (${field.apiName}, ${field.type})`,
+            value: field.apiName
+          }))
+        : [];
+      const number = index + 1;
+      return {
+        key: `row-${number}`,
+        index,
+        column: mapping.column,
+        field: mapping.field,
+        fieldOptions,
+        isFieldDisabled: !mapping.column,
+        fieldPlaceholder: this.fieldPlaceholder(mapping, fieldOptions),
+        columnLabel: `Report column, row ${number}`,
+        fieldLabel: `Salesforce field, row ${number}`,
+        deleteLabel: `Delete row ${number}`,
+        problem: this.rowProblems?.[index]
+      };
+    });
+  }
+
+  get hasRows() {
+    return Boolean(this.mappings?.length);
+  }
+
+  fieldPlaceholder(mapping, fieldOptions) {
+    if (!mapping.column) {
+      return 'Choose a report column first';
+    }
+    return fieldOptions.length
+      ? 'Choose a field'
+      : `No updateable ${mapping.columnType}-compatible field left`;
+  }
+
+  handleColumnChange(event) {
+    const index = Number(event.target.dataset.index);
+    const column = this.columns.find((candidate) => candidate.name === event.detail.value);
+    const current = this.mappings[index];
+    const takenFields = this.mappings
+      .filter((other, otherIndex) => otherIndex !== index && other.field)
+      .map((other) => other.field);
+    const stillOffered = offeredFields(this.fields, {
+      columnType: column.type,
+      keyField: this.keyField,
+      takenFields
+    });
+    const keepField = stillOffered.some((field) => field.apiName === current.field);
+    const suggested = suggestField(column, this.fields, { keyField: this.keyField, takenFields });
+    this.update(index, {
+      column: column.name,
+      columnType: column.type,
+      field: keepField ? current.field : suggested?.apiName || ''
+    });
+  }
+
+  handleFieldChange(event) {
+    const index = Number(event.target.dataset.index);
+    this.update(index, { ...this.mappings[index], field: event.detail.value });
+  }
+
+  handleAddRow() {
+    this.announce([...this.mappings, { column: '', columnType: '', field: '' }]);
+  }
+
+  handleDeleteRow(event) {
+    const index = Number(event.target.dataset.index);
+    this.announce(this.mappings.filter((mapping, otherIndex) => otherIndex !== index));
+  }
+
+  update(index, mapping) {
+    this.announce(this.mappings.map((other, otherIndex) => (otherIndex === index ? mapping : other)));
+  }
+
+  announce(mappings) {
+    this.dispatchEvent(new CustomEvent('mappingchange', { detail: { mappings } }));
+  }
+}
