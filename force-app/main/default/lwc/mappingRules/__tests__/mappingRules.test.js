@@ -4,6 +4,7 @@ import {
   suggestField,
   suggestMappings,
   isMappingComplete,
+  mappingProblemIndex,
   scheduleLabel,
   formatUtc,
   formatRuntime,
@@ -117,6 +118,13 @@ describe('c/mappingRules', () => {
     expect(isMappingComplete({ column: 'Email', field: 'Email' })).toBe(true);
     expect(isMappingComplete({ column: 'Email', field: '' })).toBe(false);
     expect(isMappingComplete({ column: '', field: 'Email' })).toBe(false);
+  });
+
+  it('reads the row index from a server problem about a mapping', () => {
+    expect(mappingProblemIndex('mappings[2].field')).toBe(2);
+    expect(mappingProblemIndex('mappings[0]')).toBe(0);
+    expect(mappingProblemIndex('mappings')).toBeUndefined();
+    expect(mappingProblemIndex('targetObject')).toBeUndefined();
   });
 
   it('labels schedules as the list shows them', () => {
