@@ -1,0 +1,103 @@
+/**
+ * Where report rows come from. The pipeline depends only on this interface; the adapters are a CSV folder
+ * or URL (`csv-source.ts`, WalkMe's scheduled exports) and the Insights API (`insights-api-source.ts`).
+ *
+ * Shape:
+ * - `listReports()` → every report the source holds, with columns and inferred types;
+ *   `integrationReports()` keeps the ones tagged `integrations_salesforce` (the only ones offered).
+ * - `getReport(id)` → one report, or a `ReportNotFoundError` naming the id.
+ * - `readRows(id)` → a `ReportRowStream`: the validated header first (`stream.header`, available before any
+ *   row is read, so the pipeline can check its key and mapped columns), then the rows, streamed with
+ *   backpressure — never the whole report in memory. Iterate it once; the loop's end (or a `break`)
+ *   releases the file or connection, and `close()` does so for a stream that will not be iterated.
+ * - A row whose cell count differs from the header's is yielded with `error` set (and the cells it had), so
+ *   the pipeline can count it as invalid: nothing is dropped. A file whose framing is broken (an unclosed or
+ *   stray quote) cannot be read on reliably, so iteration throws a `ReportFormatError` naming the line.
+ */
+import type { ColumnType } from '../sync/integration.js';
+
+/** The tag that makes a report available to integrations. */
+export const INTEGRATION_TAG = 'integrations_salesforce';
+
+export interface ReportColumn {
+  name: string;
+  type: ColumnType;
+}
+
+export interface ReportInfo {
+  id: string;
+  name: string;
+  tags: string[];
+  walkMeEnvironment: string;
+  columns: ReportColumn[];
+  /** Known when the source can tell without reading the whole report (the Insights API). */
+  rowCount?: number;
+}
+
+export interface ReportRow {
+  /** 1-based data row number (the header is row 0). */
+  row: number;
+  /** 1-based line in the file where the row starts (differs from `row + 1` after quoted newlines). */
+  line: number;
+  /** Cells keyed by header name; a short row lacks the missing keys. */
+  values: Record<string, string>;
+  /** Why this row cannot be used as it stands (e.g. wrong cell count); the pipeline marks it invalid. */
+  error?: string;
+}
+
+export interface ReportRowStream extends AsyncIterable<ReportRow> {
+  /** Header names, trimmed, non-empty and unique. */
+  header: string[];
+  /** Releases the file or connection without reading on (e.g. the header lacks a mapped column). */
+  close(): void;
+}
+
+export interface ReportSource {
+  listReports(): Promise<ReportInfo[]>;
+  getReport(reportId: string): Promise<ReportInfo>;
+  readRows(reportId: string): Promise<ReportRowStream>;
+}
+
+/** Reports offered for integrations: those tagged `integrations_salesforce`. */
+export function integrationReports(reports: ReportInfo[]): ReportInfo[] {
+  return reports.filter((report) => report.tags.includes(INTEGRATION_TAG));
+}
+
+/** Any failure of a report source; the message says what went wrong and where. */
+export class ReportSourceError extends Error {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'ReportSourceError';
+  }
+}
+
+export class ReportNotFoundError extends ReportSourceError {
+  constructor(readonly reportId: string) {
+    super(`Report "${reportId}" not found`);
+    this.name = 'ReportNotFoundError';
+  }
+}
+
+/** The report could not be fetched (network error, HTTP status, missing file). */
+export class ReportUnreachableError extends ReportSourceError {
+  constructor(
+    message: string,
+    readonly location: string,
+    readonly status?: number,
+    options?: ErrorOptions
+  ) {
+    super(message, options);
+    this.name = 'ReportUnreachableError';
+  }
+}
+
+/** The report's content is not a usable CSV (empty, bad header, broken quoting). */
+export class ReportFormatError extends ReportSourceError {
+  constructor(
+    message: string,
+    readonly line?: number
+  ) {
+    super(message);
+    this.name = 'ReportFormatError';
+  }
+}
