@@ -6,8 +6,15 @@
 /** Column types a report column can have (inferred by the sources, shown in the wizard). */
 export type ColumnType = 'string' | 'email' | 'number' | 'percent' | 'date' | 'datetime' | 'boolean';
 
+/**
+ * A mapping to `WalkMe_Last_Synced__c` is special: the engine stamps it with the run's start time on every
+ * record it writes (its column need not exist in the report), and it never makes a record "changed" by
+ * itself. Without such a mapping the field is never written.
+ */
+export const LAST_SYNCED_FIELD = 'WalkMe_Last_Synced__c';
+
 export interface FieldMapping {
-  /** Report column name, exactly as in the report header. */
+  /** Report column name, exactly as in the report header (ignored for `WalkMe_Last_Synced__c`). */
   column: string;
   columnType: ColumnType;
   /** Target field API name. */
@@ -63,6 +70,8 @@ export interface FieldChange {
 }
 
 export interface RunResult {
+  /** `WalkMe_Sync_Run__c` id of this run's log record (absent when recording it failed). */
+  runId?: string;
   integrationName: string;
   reportName: string;
   targetObject: string;
@@ -75,7 +84,15 @@ export interface RunResult {
   apiCalls: number;
   /** Which strategies were chosen. */
   strategy: { match: 'soql' | 'bulk-query'; write: 'collections' | 'bulk-ingest' | 'none' };
-  outcomes: RowOutcome[];
+  /**
+   * The rejected rows (unmatched, ambiguous, invalid, failed), in row order, at most `rejectedCap` of
+   * them; every outcome, accepted or not, is delivered through `onOutcome` as the run goes.
+   */
+  rejected: RowOutcome[];
+  /** Rejected rows beyond the cap, counted but not kept. */
+  rejectedOmitted: number;
+  /** `ContentVersion` id of the rejected rows' CSV attached to the run record, when one was written. */
+  rejectedFileId?: string;
   /** Dry run: a sample of the field-level changes that would be written. */
   changesSample: FieldChange[];
   /** A message when the whole run failed (missing column, revoked connection, budget…). */

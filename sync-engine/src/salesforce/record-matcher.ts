@@ -1,0 +1,161 @@
+/**
+ * Finds the records a report's keys point at. Two strategies:
+ * - `SoqlMatcher`: `SELECT … WHERE <key> IN (…)` with escaped literals, statements cut by URL length
+ *   (soql-in-chunker.ts), every page read with queryMore (a page holds at most 2,000 records).
+ * - `loadObjectIndex`: one Bulk API 2.0 query job over the whole object, indexed by key, for reports so big
+ *   that thousands of IN queries would cost more than one job.
+ */
+import type { Connection } from '@jsforce/jsforce-node';
+import type { FieldInfo } from './field-describe.js';
+import { chunkInStatements, SoqlInChunker } from './soql-in-chunker.js';
+import { normaliseKey } from '../sync/key-normaliser.js';
+
+/** A record a key matched, with the values the diff compares against. */
+export interface CandidateRecord {
+  id: string;
+  /** The key as normalised for matching. */
+  key: string;
+  /** Mapped field values as read, by field API name (as describe spells it). */
+  values: Record<string, unknown>;
+  lastModified?: string;
+  isConverted?: boolean;
+  convertedContactId?: string | null;
+}
+
+export interface MatchSpec {
+  objectName: string;
+  keyField: FieldInfo;
+  /** Mapped field API names, as describe spells them. */
+  fieldNames: string[];
+  /** Lead: read IsConverted and ConvertedContactId. */
+  withConversion: boolean;
+  withLastModified: boolean;
+}
+
+function selectList(spec: MatchSpec): string[] {
+  const fields = new Set(['Id', spec.keyField.name, ...spec.fieldNames]);
+  if (spec.withLastModified) fields.add('LastModifiedDate');
+  if (spec.withConversion) {
+    fields.add('IsConverted');
+    fields.add('ConvertedContactId');
+  }
+  return [...fields];
+}
+
+/** Reads one raw record (REST JSON or Bulk CSV text) into a candidate. */
+function toCandidate(spec: MatchSpec, record: Record<string, unknown>): CandidateRecord {
+  const values: Record<string, unknown> = {};
+  for (const name of spec.fieldNames) values[name] = record[name];
+  const converted = record.IsConverted;
+  return {
+    id: String(record.Id),
+    key: normaliseKey(String(record[spec.keyField.name] ?? ''), spec.keyField.caseSensitive),
+    values,
+    lastModified: record.LastModifiedDate ? String(record.LastModifiedDate) : undefined,
+    isConverted: spec.withConversion ? converted === true || converted === 'true' : undefined,
+    convertedContactId: spec.withConversion ? (record.ConvertedContactId as string | null) || null : undefined
+  };
+}
+
+/** Runs a SOQL statement and hands over every record of every page. */
+export async function queryEveryPage(
+  conn: Connection,
+  soql: string,
+  onRecord: (record: Record<string, unknown>) => void
+): Promise<void> {
+  let page = await conn.query<Record<string, unknown>>(soql);
+  for (;;) {
+    for (const record of page.records) onRecord(record);
+    if (page.done || !page.nextRecordsUrl) return;
+    page = await conn.queryMore<Record<string, unknown>>(page.nextRecordsUrl);
+  }
+}
+
+/** Groups candidates by key. */
+export type CandidateIndex = Map<string, CandidateRecord[]>;
+
+function addTo(index: CandidateIndex, candidate: CandidateRecord): void {
+  const list = index.get(candidate.key);
+  if (list) list.push(candidate);
+  else index.set(candidate.key, [candidate]);
+}
+
+/**
+ * Packs keys into IN statements as they arrive; `add` returns the keys of a statement that filled up
+ * so the caller can match that batch of rows.
+ */
+export class SoqlMatcher {
+  private readonly chunker: SoqlInChunker;
+
+  constructor(
+    private readonly conn: Connection,
+    private readonly spec: MatchSpec,
+    maxUrlBytes?: number
+  ) {
+    this.chunker = new SoqlInChunker({
+      queryUrlPrefix: `${conn._baseUrl()}/query?q=`,
+      soqlHead: `SELECT ${selectList(spec).join(', ')} FROM ${spec.objectName} WHERE ${spec.keyField.name} IN (`,
+      soqlTail: ')',
+      maxUrlBytes
+    });
+  }
+
+  /** Queues a key; answers a full statement when the key did not fit beside the queued ones. */
+  add(rawKey: string): string | undefined {
+    return this.chunker.add(rawKey)?.statement;
+  }
+
+  /** The statement for the keys still queued. */
+  flush(): string | undefined {
+    return this.chunker.flush()?.statement;
+  }
+
+  async run(statement: string): Promise<CandidateIndex> {
+    const index: CandidateIndex = new Map();
+    await queryEveryPage(this.conn, statement, (record) => addTo(index, toCandidate(this.spec, record)));
+    return index;
+  }
+}
+
+/** One Bulk API 2.0 query job over every record of the object that has a key. */
+export async function loadObjectIndex(
+  conn: Connection,
+  spec: MatchSpec,
+  polling: { pollInterval: number; pollTimeout: number }
+): Promise<CandidateIndex> {
+  const soql = `SELECT ${selectList(spec).join(', ')} FROM ${spec.objectName} WHERE ${spec.keyField.name} != null`;
+  const records = await conn.bulk2.query(soql, polling);
+  const index: CandidateIndex = new Map();
+  await new Promise<void>((resolve, reject) => {
+    records.on('record', (record: Record<string, unknown>) => addTo(index, toCandidate(spec, record)));
+    records.on('error', reject);
+    records.on('end', resolve);
+  });
+  return index;
+}
+
+/** Records by id (for following converted Leads to their Contacts), in URL-sized statements. */
+export async function queryByIds(
+  conn: Connection,
+  spec: MatchSpec,
+  ids: string[],
+  maxUrlBytes?: number
+): Promise<Map<string, CandidateRecord>> {
+  const statements = chunkInStatements(
+    {
+      queryUrlPrefix: `${conn._baseUrl()}/query?q=`,
+      soqlHead: `SELECT ${selectList(spec).join(', ')} FROM ${spec.objectName} WHERE Id IN (`,
+      soqlTail: ')',
+      maxUrlBytes
+    },
+    ids
+  );
+  const byId = new Map<string, CandidateRecord>();
+  for (const statement of statements) {
+    await queryEveryPage(conn, statement, (record) => {
+      const candidate = toCandidate(spec, record);
+      byId.set(candidate.id, candidate);
+    });
+  }
+  return byId;
+}

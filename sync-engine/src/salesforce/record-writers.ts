@@ -1,0 +1,161 @@
+/**
+ * The two ways a run writes changed records; both report one result per record, never throw for a record.
+ * - sObject Collections: `PATCH /composite/sobjects`, 200 records a call, `allOrNone: false`, a few calls
+ *   in flight; records refused with `UNABLE_TO_LOCK_ROW` (Salesforce's own automation holding the row) are
+ *   retried afterwards, serially, with exponential backoff (field-lessons.md, complaint 1).
+ * - Bulk API 2.0: one ingest job, its `failedResults` and `unprocessedrecords` mapped back by Id; every
+ *   other uploaded record succeeded, so `successfulResults` is not downloaded (one call saved).
+ */
+import type { Connection } from '@jsforce/jsforce-node';
+import { describeSalesforceFailure } from './salesforce-errors.js';
+import { COLLECTION_SIZE } from './api-budget.js';
+import type { JsonFieldValue } from '../sync/value-coercion.js';
+
+export interface WriteItem {
+  id: string;
+  fields: Record<string, JsonFieldValue>;
+}
+
+export type WriteResult =
+  { id: string; ok: true } | { id: string; ok: false; statusCode: string; message: string };
+
+export interface CollectionsOptions {
+  concurrency: number;
+  /** Further attempts for locked records, one batch at a time. */
+  lockRetries: number;
+  /** First backoff before retrying locked records; doubles each attempt. */
+  lockBackoffMs: number;
+}
+
+const LOCK_CODE = 'UNABLE_TO_LOCK_ROW';
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+interface SaveResultLike {
+  success: boolean;
+  errors?: Array<{ statusCode?: string; errorCode?: string; message: string }>;
+}
+
+async function writeBatch(conn: Connection, objectName: string, batch: WriteItem[]): Promise<WriteResult[]> {
+  const records = batch.map((item) => ({ Id: item.id, ...item.fields }));
+  try {
+    const results = (await conn
+      .sobject(objectName)
+      .update(records, { allOrNone: false })) as unknown as SaveResultLike[];
+    return batch.map((item, index) => {
+      const result = results[index];
+      if (result?.success) return { id: item.id, ok: true };
+      const error = result?.errors?.[0];
+      return {
+        id: item.id,
+        ok: false,
+        statusCode: error?.statusCode ?? error?.errorCode ?? 'UNKNOWN_ERROR',
+        message: error?.message ?? 'Salesforce returned no result for this record'
+      };
+    });
+  } catch (error) {
+    // The whole call was refused (e.g. 400 INVALID_FIELD, 403 REQUEST_LIMIT_EXCEEDED): every record in it failed.
+    const statusCode = error instanceof Error && error.name !== 'Error' ? error.name : 'REQUEST_FAILED';
+    const message = describeSalesforceFailure(error);
+    return batch.map((item) => ({ id: item.id, ok: false, statusCode, message }));
+  }
+}
+
+/** Writes `items` with sObject Collections and reports each record's result through `onResult`. */
+export async function writeWithCollections(
+  conn: Connection,
+  objectName: string,
+  items: WriteItem[],
+  options: CollectionsOptions,
+  onResult: (result: WriteResult) => void
+): Promise<void> {
+  const batches: WriteItem[][] = [];
+  for (let start = 0; start < items.length; start += COLLECTION_SIZE) {
+    batches.push(items.slice(start, start + COLLECTION_SIZE));
+  }
+  let locked: WriteItem[] = [];
+  const byId = new Map(items.map((item) => [item.id, item]));
+  const settle = (results: WriteResult[], retryable: boolean) => {
+    for (const result of results) {
+      if (retryable && !result.ok && result.statusCode === LOCK_CODE) locked.push(byId.get(result.id)!);
+      else onResult(result);
+    }
+  };
+  let next = 0;
+  const worker = async () => {
+    while (next < batches.length) {
+      const batch = batches[next++];
+      settle(await writeBatch(conn, objectName, batch), options.lockRetries > 0);
+    }
+  };
+  await Promise.all(
+    Array.from({ length: Math.max(1, Math.min(options.concurrency, batches.length)) }, worker)
+  );
+
+  for (let attempt = 1; attempt <= options.lockRetries && locked.length > 0; attempt += 1) {
+    await sleep(options.lockBackoffMs * 2 ** (attempt - 1));
+    const retrying = locked;
+    locked = [];
+    for (let start = 0; start < retrying.length; start += COLLECTION_SIZE) {
+      const results = await writeBatch(conn, objectName, retrying.slice(start, start + COLLECTION_SIZE));
+      settle(results, attempt < options.lockRetries);
+    }
+  }
+}
+
+/** `sf__Error` reads `CODE:message:fields --` (reference/salesforce-api.md §5). */
+function parseBulkError(text: string): { statusCode: string; message: string } {
+  const separator = text.indexOf(':');
+  if (separator < 0) return { statusCode: 'UNKNOWN_ERROR', message: text };
+  return {
+    statusCode: text.slice(0, separator),
+    message: text
+      .slice(separator + 1)
+      .replace(/:[^:]*--\s*$/, '')
+      .trim()
+  };
+}
+
+/**
+ * Writes `items` in one Bulk API 2.0 ingest job. Every item must carry the same fields: jsforce builds the
+ * CSV header from the first record, and an empty cell would mean "leave unchanged" (null becomes `#N/A`).
+ */
+export async function writeWithBulkIngest(
+  conn: Connection,
+  objectName: string,
+  items: WriteItem[],
+  polling: { pollInterval: number; pollTimeout: number },
+  onResult: (result: WriteResult) => void
+): Promise<void> {
+  if (items.length === 0) return;
+  const job = conn.bulk2.createJob({ object: objectName, operation: 'update' });
+  const pending = new Set(items.map((item) => item.id));
+  try {
+    await job.open();
+    await job.uploadData(items.map((item) => ({ Id: item.id, ...item.fields })));
+    await job.close();
+    await job.poll(polling.pollInterval, polling.pollTimeout);
+    const failed = (await job.getFailedResults()) as unknown as Array<Record<string, string>>;
+    for (const record of failed) {
+      const id = record.Id || record.sf__Id;
+      if (!pending.delete(id)) continue;
+      onResult({ id, ok: false, ...parseBulkError(record.sf__Error ?? '') });
+    }
+    const unprocessed = await job.getUnprocessedRecords();
+    if (Array.isArray(unprocessed)) {
+      for (const record of unprocessed as unknown as Array<Record<string, string>>) {
+        if (!pending.delete(record.Id)) continue;
+        onResult({
+          id: record.Id,
+          ok: false,
+          statusCode: 'NOT_PROCESSED',
+          message: 'The Bulk API job did not process this record'
+        });
+      }
+    }
+    for (const id of pending) onResult({ id, ok: true });
+  } catch (error) {
+    const statusCode = error instanceof Error && error.name !== 'Error' ? error.name : 'BULK_JOB_FAILED';
+    const message = `Bulk API 2.0 job failed: ${describeSalesforceFailure(error)}`;
+    for (const id of pending) onResult({ id, ok: false, statusCode, message });
+  }
+}

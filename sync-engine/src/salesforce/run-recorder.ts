@@ -1,0 +1,173 @@
+/**
+ * Leaves the run's trace in the org (docs/data-model.md): the `WalkMe_Sync_Run__c` log record (created
+ * Running, or the Queued one Run Now created moved to Running, then its final state), the rejected rows as
+ * a CSV `ContentVersion` linked to it, and the integration's last-run fields.
+ */
+import type { Connection } from '@jsforce/jsforce-node';
+import { stringify } from 'csv-stringify/sync';
+import type { IntegrationDefinition, RowOutcome, RunResult } from '../sync/integration.js';
+
+const LOG_LIMIT = 131_072;
+const ERROR_SUMMARY_LIMIT = 32_768;
+
+function clip(text: string, limit: number): string {
+  return text.length <= limit ? text : `${text.slice(0, limit - 40)}\n… (truncated, ${text.length} chars)`;
+}
+
+async function saveOne(
+  conn: Connection,
+  objectName: string,
+  record: Record<string, unknown>,
+  create: boolean
+): Promise<string> {
+  const sobject = conn.sobject(objectName);
+  const saved = create ? await sobject.create(record) : await sobject.update(record as { Id: string });
+  const result = saved as unknown as {
+    id?: string;
+    success: boolean;
+    errors?: Array<{ message: string; statusCode?: string }>;
+  };
+  if (!result.success) {
+    const error = result.errors?.[0];
+    throw new Error(
+      `Could not save ${objectName}: ${error?.statusCode ?? ''} ${error?.message ?? ''}`.trim()
+    );
+  }
+  return result.id ?? String(record.Id);
+}
+
+export interface RunStart {
+  /** A Queued run created by Run Now; absent → a new record is created. */
+  runId?: string;
+  integration: IntegrationDefinition;
+  trigger: 'Scheduled' | 'Manual';
+  dryRun: boolean;
+  startedAt: Date;
+}
+
+/** Creates the run record, or moves the given one to Running; answers its id. */
+export async function recordRunStart(conn: Connection, start: RunStart): Promise<string> {
+  const fields = {
+    Status__c: 'Running',
+    Trigger__c: start.trigger,
+    Dry_Run__c: start.dryRun,
+    Report_Name__c: start.integration.reportName,
+    Target_Object__c: start.integration.targetObject,
+    Start_Time__c: start.startedAt.toISOString(),
+    ...(start.integration.id ? { Integration__c: start.integration.id } : {})
+  };
+  if (start.runId) return saveOne(conn, 'WalkMe_Sync_Run__c', { Id: start.runId, ...fields }, false);
+  return saveOne(conn, 'WalkMe_Sync_Run__c', fields, true);
+}
+
+/** Failures grouped by reason, most frequent first: what an admin fixes first. */
+export function summariseRejections(result: RunResult): string {
+  const groups = new Map<string, number>();
+  for (const outcome of result.rejected) {
+    const label =
+      outcome.outcome === 'failed'
+        ? `failed ${outcome.statusCode ?? ''}`.trim()
+        : outcome.outcome === 'invalid'
+          ? `invalid: ${(outcome.reason ?? '').replace(/ "[^"]*"/g, '').slice(0, 120)}`
+          : outcome.outcome;
+    groups.set(label, (groups.get(label) ?? 0) + 1);
+  }
+  const lines = [...groups.entries()]
+    .sort((a, b) => b[1] - a[1])
+    .map(([label, count]) => `${count} × ${label}`);
+  if (result.rejectedOmitted > 0) lines.push(`(+${result.rejectedOmitted} rejected rows not kept in detail)`);
+  return [result.error, ...lines].filter(Boolean).join('\n');
+}
+
+export function rejectedRowsCsv(rows: RowOutcome[]): string {
+  return stringify(
+    rows.map((row) => [
+      row.row,
+      row.key,
+      row.outcome,
+      row.statusCode ?? '',
+      row.reason ?? '',
+      row.recordIds.join(';')
+    ]),
+    { header: true, columns: ['Row', 'Key', 'Outcome', 'Status Code', 'Reason', 'Record Ids'] }
+  );
+}
+
+/**
+ * Attaches the rejected rows to the run record. Answers the ContentVersion id, or undefined with the
+ * reason when the org refuses it (then the rows stay in the result, which the engine keeps).
+ */
+async function attachRejectedRows(
+  conn: Connection,
+  runId: string,
+  result: RunResult
+): Promise<{ id?: string; problem?: string }> {
+  if (result.rejected.length === 0) return {};
+  try {
+    const id = await saveOne(
+      conn,
+      'ContentVersion',
+      {
+        Title: `Rejected rows — ${result.integrationName}`,
+        PathOnClient: 'rejected-rows.csv',
+        VersionData: Buffer.from(rejectedRowsCsv(result.rejected), 'utf8').toString('base64'),
+        FirstPublishLocationId: runId
+      },
+      true
+    );
+    return { id };
+  } catch (error) {
+    return { problem: `rejected rows not attached (${(error as Error).message}); the engine keeps them` };
+  }
+}
+
+/** Writes the final state of the run and the integration's last-run fields. */
+export async function recordRunEnd(
+  conn: Connection,
+  runId: string,
+  result: RunResult,
+  options: { integrationId?: string; callsSoFar: () => number }
+): Promise<void> {
+  const integrationId = options.integrationId;
+  const attached = await attachRejectedRows(conn, runId, result);
+  if (attached.id) result.rejectedFileId = attached.id;
+  if (attached.problem) result.log.push(attached.problem);
+  await saveOne(
+    conn,
+    'WalkMe_Sync_Run__c',
+    {
+      Id: runId,
+      Status__c: result.status,
+      Dry_Run__c: result.dryRun,
+      End_Time__c: result.endedAt.toISOString(),
+      Runtime_Seconds__c: Number(((result.endedAt.getTime() - result.startedAt.getTime()) / 1000).toFixed(3)),
+      Rows_Read__c: result.counts.read,
+      Rows_Updated__c: result.counts.updated,
+      Rows_Unchanged__c: result.counts.unchanged,
+      Rows_Unmatched__c: result.counts.unmatched,
+      Rows_Ambiguous__c: result.counts.ambiguous,
+      Rows_Invalid__c: result.counts.invalid,
+      Rows_Failed__c: result.counts.failed,
+      // This call and the integration update below are spent too: count them in.
+      API_Calls__c: options.callsSoFar() + (integrationId ? 2 : 1),
+      Error_Summary__c: clip(summariseRejections(result), ERROR_SUMMARY_LIMIT) || null,
+      Log__c: clip(result.log.join('\n'), LOG_LIMIT)
+    },
+    false
+  );
+  if (!integrationId) return;
+  await saveOne(
+    conn,
+    'WalkMe_Integration__c',
+    {
+      Id: integrationId,
+      Last_Run__c: runId,
+      Last_Run_Status__c: result.status,
+      Last_Run_Time__c: result.startedAt.toISOString(),
+      Last_Run_Rows_Read__c: result.counts.read,
+      Last_Run_Rows_Updated__c: result.counts.updated,
+      Last_Run_Rows_Failed__c: result.counts.failed
+    },
+    false
+  );
+}
