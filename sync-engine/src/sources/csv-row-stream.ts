@@ -37,6 +37,13 @@ function readFailure(location: string, error: unknown): Error {
   );
 }
 
+/** Line breaks inside quoted cells (csv-parse's own line count takes a quoted CRLF for two). */
+function lineBreaks(record: string[]): number {
+  let count = 0;
+  for (const cell of record) count += cell.match(/\r\n|\r|\n/g)?.length ?? 0;
+  return count;
+}
+
 function validateHeader(record: string[], location: string): string[] {
   const header = record.map((name) => name.trim());
   const seen = new Map<string, number>();
@@ -86,7 +93,7 @@ export async function csvRowStream(input: Readable, location: string): Promise<R
   }
 
   async function* rows(): AsyncGenerator<ReportRow> {
-    let endLine = first.value.info.lines;
+    let endLine = 1 + lineBreaks(first.value.record);
     let emptyLines = first.value.info.empty_lines;
     let row = 0;
     try {
@@ -96,7 +103,7 @@ export async function csvRowStream(input: Readable, location: string): Promise<R
         const { record, info } = next.value;
         // The record starts after the previous one's last line and any blank lines skipped since.
         const line = endLine + 1 + (info.empty_lines - emptyLines);
-        endLine = info.lines;
+        endLine = line + lineBreaks(record);
         emptyLines = info.empty_lines;
         row += 1;
         const values: Record<string, string> = {};
