@@ -9,23 +9,9 @@ jest.mock('@salesforce/apex/IntegrationController.getRuns', () => ({ default: je
 jest.mock('@salesforce/apex/IntegrationController.getRunLog', () => ({ default: jest.fn() }), {
   virtual: true
 });
-// sfdx-lwc-jest ships no lightning/modal stub: a LightningElement whose close() is observable.
-jest.mock(
-  'lightning/modal',
-  () => {
-    const { LightningElement } = require('lwc');
-    return {
-      __esModule: true,
-      default: class LightningModal extends LightningElement {
-        static open = jest.fn();
-        close(result) {
-          this.dispatchEvent(new CustomEvent('modalclose', { detail: result }));
-        }
-      }
-    };
-  },
-  { virtual: true }
-);
+jest.mock('lightning/modal', () => require('../../integrationWizard/__tests__/stubs/lightningModal.cjs'), {
+  virtual: true
+});
 
 const RUNS = require('./data/runs.json');
 const INTEGRATION_ID = 'a01000000000001AAA';
