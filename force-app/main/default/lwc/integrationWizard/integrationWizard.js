@@ -400,9 +400,11 @@ export default class IntegrationWizard extends LightningModal {
 
   handleKeyFieldChange(event) {
     this.objectKeyField = event.detail.value;
-    this.mappings = this.mappings.map((mapping) =>
-      mapping.field === this.objectKeyField ? { ...mapping, field: '' } : mapping
-    );
+    // The key field cannot also receive a column: rows that mapped it choose again.
+    this.mappings = this.mappings.map((mapping) => ({
+      ...mapping,
+      field: mapping.field === this.objectKeyField ? '' : mapping.field
+    }));
   }
 
   handleMappingChange(event) {
