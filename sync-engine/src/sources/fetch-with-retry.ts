@@ -74,8 +74,9 @@ export async function fetchWithRetry(
   let status: number | undefined;
   for (let attempt = 1; attempt <= maxAttempts; attempt += 1) {
     let wait: number | undefined;
+    const request = await init();
     try {
-      const response = await fetchOnce(url, await init(), headersTimeoutMs);
+      const response = await fetchOnce(url, request, headersTimeoutMs);
       if (!isRetryable(response.status)) return response;
       status = response.status;
       failure = describeStatus(response);

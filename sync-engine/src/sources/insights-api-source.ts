@@ -98,13 +98,17 @@ export class InsightsApiSource implements ReportSource {
   }
 
   async getReport(reportId: string): Promise<ReportInfo> {
-    const response = await this.get(`/insights/v1/reports/${encodeURIComponent(reportId)}`, reportId);
+    const response = await this.get(
+      `/insights/v1/reports/${encodeURIComponent(reportId)}`,
+      `Report "${reportId}"`,
+      reportId
+    );
     return checkReport(await response.json());
   }
 
   async readRows(reportId: string): Promise<ReportRowStream> {
     const path = `/insights/v1/reports/${encodeURIComponent(reportId)}/export?format=csv`;
-    const response = await this.get(path, reportId);
+    const response = await this.get(path, `Report "${reportId}" export`, reportId);
     if (response.body === null) {
       throw new ReportUnreachableError(`Report "${reportId}": empty export response`, this.baseUrl + path);
     }
@@ -114,17 +118,19 @@ export class InsightsApiSource implements ReportSource {
     );
   }
 
-  /** A GET with the current token; a 401 drops the token and tries once more with a fresh one. */
-  private async get(path: string, reportId: string): Promise<Response> {
+  /**
+   * A GET with the current token; a 401 drops the token and tries once more with a fresh one. `what` names
+   * the call in errors; a 404 on a report's path (`reportId`) is a `ReportNotFoundError`.
+   */
+  private async get(path: string, what: string, reportId?: string): Promise<Response> {
     const url = this.baseUrl + path;
-    const what = path.includes('/export') ? `Report "${reportId}" export` : `Insights ${reportId}`;
     let response = await this.authorizedGet(url, what);
     if (response.status === 401) {
       await response.body?.cancel();
       this.token = undefined;
       response = await this.authorizedGet(url, what);
     }
-    if (response.status === 404 && path !== '/insights/v1/reports') {
+    if (response.status === 404 && reportId !== undefined) {
       await response.body?.cancel();
       throw new ReportNotFoundError(reportId);
     }
