@@ -10,7 +10,7 @@ export function describeSalesforceFailure(error: unknown): string {
   if (
     name === 'invalid_grant' ||
     errorCode === 'invalid_grant' ||
-    /invalid_grant|Unable to refresh session|expired access\/refresh token/i.test(message)
+    /invalid_grant|Unable to refresh session|expired access\/refresh token|No refresh token/i.test(message)
   ) {
     return `The connection to Salesforce was revoked or has expired (${message}): reconnect the account.`;
   }

@@ -1,0 +1,84 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Connection } from '@jsforce/jsforce-node';
+import { runSync } from '../../src/sync/run-sync.js';
+import {
+  fastOptions,
+  HEADER,
+  integrationFor,
+  loadLeads,
+  startHarness,
+  writeReport,
+  type Harness
+} from './harness.js';
+
+describe('runSync: clear failures', () => {
+  let h: Harness;
+  before(async () => {
+    h = await startHarness();
+    loadLeads(h.org, [{ Email: 'f@f.test' }]);
+    await writeReport(h.dir, 'f1', [HEADER, ['f@f.test', '', '1', '']]);
+  });
+  after(async () => h.stop());
+
+  const run = (overrides: Parameters<typeof integrationFor>[1], conn?: Connection) =>
+    runSync({
+      connection: conn ?? h.conn,
+      integration: integrationFor('f1', overrides),
+      source: h.source,
+      options: fastOptions()
+    });
+
+  test('report unreachable', async () => {
+    const result = await run({ reportId: 'nowhere', reportName: 'Nowhere' });
+    assert.equal(result.status, 'Failed');
+    assert.match(result.error!, /report "Nowhere" could not be read/);
+  });
+
+  test('a report whose columns changed: the missing column is named, nothing is written', async () => {
+    await writeReport(h.dir, 'f2', [
+      ['Email', 'Last Login', 'Logins Count', 'NPS Category'],
+      ['f@f.test', '', '1', '']
+    ]);
+    const before = h.org.calls.byKind.composite ?? 0;
+    const result = await run({ reportId: 'f2' });
+    assert.equal(result.status, 'Failed');
+    assert.match(result.error!, /no column "Logins"/);
+    assert.equal((h.org.calls.byKind.composite ?? 0) - before, 0);
+    const keyless = await run({ reportKeyColumn: 'User Email' });
+    assert.match(keyless.error!, /no column "User Email"/);
+  });
+
+  test('target field gone or not updateable, object gone: named', async () => {
+    const gone = await run({
+      mappings: [{ column: 'Logins', columnType: 'number', field: 'WalkMe_Removed__c' }]
+    });
+    assert.match(gone.error!, /field Lead\.WalkMe_Removed__c does not exist/);
+    const readOnly = await run({
+      mappings: [{ column: 'Logins', columnType: 'number', field: 'IsConverted' }]
+    });
+    assert.match(readOnly.error!, /field Lead\.IsConverted is not updateable/);
+    const noObject = await run({ targetObject: 'Gone__c' });
+    assert.match(noObject.error!, /object Gone__c no longer exists/);
+    assert.equal(noObject.status, 'Failed');
+  });
+
+  test('daily API budget insufficient: calls needed and left', async () => {
+    h.org.calls.setQuota({ remaining: 4 });
+    const result = await run({});
+    h.org.calls.setQuota({ remaining: 100_000 });
+    assert.equal(result.status, 'Failed');
+    assert.match(result.error!, /needs up to \d+ calls and the org has [0-4] left/);
+  });
+
+  test('connection revoked: says to reconnect', async () => {
+    const conn = new Connection({
+      oauth2: { loginUrl: h.org.loginUrl, clientId: h.org.clientId, clientSecret: h.org.clientSecret }
+    });
+    await conn.login(h.org.username, h.org.password);
+    h.org.faults.revokeRefreshTokens();
+    const result = await run({}, conn);
+    assert.equal(result.status, 'Failed');
+    assert.match(result.error!, /reconnect the account/);
+  });
+});

@@ -1,0 +1,152 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { runSync } from '../../src/sync/run-sync.js';
+import {
+  fastOptions,
+  HEADER,
+  integrationFor,
+  loadLeads,
+  readRecord,
+  startHarness,
+  writeReport,
+  type Harness
+} from './harness.js';
+
+describe('runSync: matching strategies, writers and write failures', () => {
+  let h: Harness;
+  before(async () => {
+    h = await startHarness();
+  });
+  after(async () => h.stop());
+
+  test('Bulk API 2.0 query and ingest above their thresholds, with failed rows mapped back', async () => {
+    const ids = loadLeads(
+      h.org,
+      Array.from({ length: 30 }, (_, i) => ({
+        Email: `bulk${i}@w1.test`,
+        WalkMe_Logins_Last_30_Days__c: i < 10 ? 5 : 0
+      }))
+    );
+    h.org.faults.validationRules.push({
+      object: 'Lead',
+      predicate: (record) => record.WalkMe_Logins_Last_30_Days__c === 99,
+      message: 'Logins cannot be 99',
+      field: 'WalkMe_Logins_Last_30_Days__c'
+    });
+    const rows = ids.map((_, i) => [`bulk${i}@w1.test`, '', i === 20 ? '99' : '5', '']);
+    await writeReport(h.dir, 'w1', [HEADER, ...rows, ['missing@w1.test', '', '1', '']]);
+    const result = await runSync({
+      connection: h.conn,
+      integration: integrationFor('w1'),
+      source: h.source,
+      options: fastOptions({ thresholds: { bulkQueryAbove: 5, bulkIngestAbove: 5 } })
+    });
+    h.org.faults.validationRules.length = 0;
+    assert.deepEqual(result.strategy, { match: 'bulk-query', write: 'bulk-ingest' });
+    assert.deepEqual(result.counts, {
+      read: 31,
+      updated: 19,
+      unchanged: 10,
+      unmatched: 1,
+      ambiguous: 0,
+      invalid: 0,
+      failed: 1
+    });
+    const failed = result.rejected.find((row) => row.outcome === 'failed')!;
+    assert.equal(failed.statusCode, 'FIELD_CUSTOM_VALIDATION_EXCEPTION');
+    assert.equal(failed.recordIds[0], ids[20]);
+    assert.equal(
+      readRecord(h.org, 'Lead', ids[15], ['WalkMe_Logins_Last_30_Days__c']).WalkMe_Logins_Last_30_Days__c,
+      5
+    );
+    assert.ok((h.org.calls.byKind.bulk2 ?? 0) > 0);
+  });
+
+  test('SOQL matching cuts queries by URL length; Collections write 200 a call', async () => {
+    const count = 450;
+    loadLeads(
+      h.org,
+      Array.from({ length: count }, (_, i) => ({ Email: `soql.user.${i}@w2.test` }))
+    );
+    await writeReport(h.dir, 'w2', [
+      HEADER,
+      ...Array.from({ length: count }, (_, i) => [`soql.user.${i}@w2.test`, '', '2', ''])
+    ]);
+    const queriesBefore = h.org.calls.byKind.query ?? 0;
+    const compositeBefore = h.org.calls.byKind.composite ?? 0;
+    const result = await runSync({
+      connection: h.conn,
+      integration: integrationFor('w2'),
+      source: h.source,
+      options: fastOptions({ maxUrlBytes: 4_000 })
+    });
+    assert.deepEqual(result.strategy, { match: 'soql', write: 'collections' });
+    assert.equal(result.counts.updated, count);
+    const keyBytes = encodeURIComponent("'soql.user.100@w2.test',").length;
+    const perQuery = Math.floor((4_000 - 600) / keyBytes);
+    const queries = (h.org.calls.byKind.query ?? 0) - queriesBefore;
+    assert.ok(
+      queries >= Math.ceil(count / perQuery) && queries <= Math.ceil(count / perQuery) + 3,
+      `${queries} queries`
+    );
+    assert.equal((h.org.calls.byKind.composite ?? 0) - compositeBefore, Math.ceil(count / 200));
+  });
+
+  test('UNABLE_TO_LOCK_ROW rows are retried serially, then failed with the code', async () => {
+    const [released, stuck, free] = loadLeads(h.org, [
+      { Email: 'released@w3.test' },
+      { Email: 'stuck@w3.test' },
+      { Email: 'free@w3.test' }
+    ]);
+    h.org.faults.lockedIds.add(released);
+    h.org.faults.lockedIds.add(stuck);
+    setTimeout(() => h.org.faults.lockedIds.delete(released), 30);
+    await writeReport(h.dir, 'w3', [
+      HEADER,
+      ['released@w3.test', '', '1', ''],
+      ['stuck@w3.test', '', '1', ''],
+      ['free@w3.test', '', '1', '']
+    ]);
+    const result = await runSync({
+      connection: h.conn,
+      integration: integrationFor('w3'),
+      source: h.source,
+      options: fastOptions({ lockRetries: 3, lockBackoffMs: 40 })
+    });
+    h.org.faults.lockedIds.clear();
+    assert.equal(result.counts.updated, 2);
+    assert.equal(result.counts.failed, 1);
+    assert.equal(result.rejected[0].statusCode, 'UNABLE_TO_LOCK_ROW');
+    assert.deepEqual(result.rejected[0].recordIds, [stuck]);
+    assert.equal(
+      readRecord(h.org, 'Lead', released, ['WalkMe_Logins_Last_30_Days__c']).WalkMe_Logins_Last_30_Days__c,
+      1
+    );
+    assert.equal(
+      readRecord(h.org, 'Lead', free, ['WalkMe_Logins_Last_30_Days__c']).WalkMe_Logins_Last_30_Days__c,
+      1
+    );
+  });
+
+  test('validation-rule failures are reported with the code and message (Collections)', async () => {
+    loadLeads(h.org, [{ Email: 'ok@w4.test' }, { Email: 'rule@w4.test' }]);
+    h.org.faults.validationRules.push({
+      object: 'Lead',
+      predicate: (record) => record.WalkMe_Logins_Last_30_Days__c === 13,
+      message: 'Unlucky number'
+    });
+    await writeReport(h.dir, 'w4', [HEADER, ['ok@w4.test', '', '12', ''], ['rule@w4.test', '', '13', '']]);
+    const result = await runSync({
+      connection: h.conn,
+      integration: integrationFor('w4'),
+      source: h.source,
+      options: fastOptions()
+    });
+    h.org.faults.validationRules.length = 0;
+    assert.equal(result.counts.updated, 1);
+    assert.equal(result.counts.failed, 1);
+    assert.equal(result.rejected[0].statusCode, 'FIELD_CUSTOM_VALIDATION_EXCEPTION');
+    assert.match(result.rejected[0].reason!, /Unlucky number/);
+    assert.equal(result.status, 'Completed with errors');
+  });
+});
