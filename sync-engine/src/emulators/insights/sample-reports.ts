@@ -11,7 +11,7 @@
  * - `n/a` in the report's first number column: `i % 211 === 7` [3];
  * - an impossible date (`2026-02-30…`) in its first date/date-time column: `i % 223 === 100` [2];
  * - the row repeated right after itself with the email upper-cased: `i % 251 === 17` [2 extra rows];
- * - the email padded with spaces: `i % 307 === 150` [1];
+ * - the email padded with spaces: `i % 307 === 150` [2];
  * - NPS only: a comment with a comma, double quotes and a newline: `i % 167 === 5` [3].
  * The population adds its own: emails in another case in Salesforce, users with no record, duplicates
  * and converted Leads in Salesforce.
