@@ -144,6 +144,22 @@ export class AccountStore {
     );
   }
 
+  /** The last Run Now event handled for the org, so a resubscription replays what came after it. */
+  async runRequestReplayId(orgId: string): Promise<number | null> {
+    const [row] = await this.db.query<{ id: string | null }>(
+      'SELECT run_request_replay_id::text AS id FROM accounts WHERE org_id = $1',
+      [orgId]
+    );
+    return row?.id ? Number(row.id) : null;
+  }
+
+  async saveRunRequestReplayId(orgId: string, replayId: number): Promise<void> {
+    await this.db.query(
+      `UPDATE accounts SET run_request_replay_id = greatest(coalesce(run_request_replay_id, 0), $2) WHERE org_id = $1`,
+      [orgId, replayId]
+    );
+  }
+
   async delete(orgId: string): Promise<boolean> {
     return (
       (await this.db.query('DELETE FROM accounts WHERE org_id = $1 RETURNING org_id', [orgId])).length > 0

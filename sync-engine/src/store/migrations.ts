@@ -99,6 +99,11 @@ export const migrations: Migration[] = [
         PRIMARY KEY (org_id, integration_id)
       );
     `
+  },
+  {
+    version: 2,
+    name: 'last platform event seen per org, for Run Now replay',
+    sql: `ALTER TABLE accounts ADD COLUMN run_request_replay_id bigint;`
   }
 ];
 

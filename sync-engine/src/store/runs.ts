@@ -83,6 +83,8 @@ const toRun = (r: RunRow): RunRecord => ({
 export interface RunMetrics {
   runsByStatus: Record<string, number>;
   rowsByOutcome: Record<string, number>;
+  /** Every row of every finished run, by outcome (from the runs' counts). */
+  rowCounts: Record<string, number>;
   apiCalls: number;
   durationSeconds: { count: number; sum: number };
 }
@@ -133,6 +135,19 @@ export class RunStore {
     );
     if (!row) throw new Error(`Run ${id} does not exist.`);
     return toRun(row);
+  }
+
+  async setSfRunId(id: string, sfRunId: string): Promise<void> {
+    await this.db.query('UPDATE runs SET sf_run_id = $2 WHERE id = $1', [id, sfRunId]);
+  }
+
+  /** The integration's run in progress, if any. */
+  async running(orgId: string, integrationId: string): Promise<RunRecord | undefined> {
+    const [row] = await this.db.query<RunRow>(
+      `SELECT * FROM runs WHERE org_id = $1 AND integration_id = $2 AND status = 'Running' LIMIT 1`,
+      [orgId, integrationId]
+    );
+    return row && toRun(row);
   }
 
   async heartbeat(id: string): Promise<void> {
@@ -250,6 +265,10 @@ export class RunStore {
     const byOutcome = await this.db.query<{ outcome: string; n: number }>(
       'SELECT outcome, count(*)::int AS n FROM row_results GROUP BY outcome'
     );
+    const counted = await this.db.query<{ outcome: string; n: number }>(
+      `SELECT c.key AS outcome, sum(c.value::numeric)::float8 AS n
+       FROM runs, jsonb_each_text(runs.counts) AS c WHERE runs.counts IS NOT NULL GROUP BY c.key`
+    );
     const [totals] = await this.db.query<{ api_calls: number; finished: number; seconds: number }>(
       `SELECT coalesce(sum(api_calls), 0)::float8 AS api_calls, count(ended_at)::int AS finished,
          coalesce(sum(extract(epoch FROM ended_at - started_at)), 0)::float8 AS seconds
@@ -258,6 +277,7 @@ export class RunStore {
     return {
       runsByStatus: Object.fromEntries(byStatus.map((r) => [r.status, r.n])),
       rowsByOutcome: Object.fromEntries(byOutcome.map((r) => [r.outcome, r.n])),
+      rowCounts: Object.fromEntries(counted.map((r) => [r.outcome, r.n])),
       apiCalls: totals?.api_calls ?? 0,
       durationSeconds: { count: totals?.finished ?? 0, sum: totals?.seconds ?? 0 }
     };

@@ -1,0 +1,91 @@
+/**
+ * The engine's settings, from the environment (see README "Engine configuration"). Everything has an embedded
+ * default except the connected app's client id, which only the operator can supply.
+ */
+import { hostname } from 'node:os';
+import { resolve } from 'node:path';
+import type { InsightsApiConfig } from './sources/insights-api-source.js';
+import type { Environment } from './store/accounts.js';
+
+export interface OAuthApp {
+  loginUrl: string;
+  clientId: string;
+  clientSecret?: string;
+}
+
+export interface EngineConfig {
+  port: number;
+  /** The engine's address as a browser and the orgs see it: OAuth redirect URI and `Engine_URL__c`. */
+  publicUrl: string;
+  dataDir: string;
+  databaseUrl?: string;
+  encryptionKey?: string;
+  /** The connected app per environment (one app usually serves both; login hosts differ). */
+  oauth: Record<Environment, OAuthApp>;
+  /** Where reports come from: the Insights API, or a CSV folder (WalkMe's scheduled exports). */
+  reports: { insights: InsightsApiConfig } | { csvDir: string };
+  /** Names this process in run records and logs. */
+  workerName: string;
+  scheduler: {
+    /** How often integration records are re-read from each org (changes are picked up within this). */
+    refreshSeconds: number;
+    /** How often due schedules are enqueued. */
+    tickSeconds: number;
+    /** How often Queued runs whose event was missed are looked for. */
+    sweepSeconds: number;
+    /** How often each org's WalkMe_Connection__c heartbeat is written and the catalog refreshed. */
+    heartbeatSeconds: number;
+    catalogRefreshSeconds: number;
+  };
+  logLevel: string;
+}
+
+export const DEFAULT_SCHEDULER: EngineConfig['scheduler'] = {
+  refreshSeconds: 5 * 60,
+  tickSeconds: 30,
+  sweepSeconds: 3 * 60,
+  heartbeatSeconds: 10 * 60,
+  catalogRefreshSeconds: 24 * 3600
+};
+
+function number(value: string | undefined, fallback: number): number {
+  const n = Number(value);
+  return value && Number.isFinite(n) ? n : fallback;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): EngineConfig {
+  const port = number(env.PORT, 3000);
+  const clientId = env.SF_CLIENT_ID ?? '';
+  const clientSecret = env.SF_CLIENT_SECRET || undefined;
+  const reports: EngineConfig['reports'] = env.REPORTS_CSV_DIR
+    ? { csvDir: resolve(env.REPORTS_CSV_DIR) }
+    : {
+        insights: {
+          clientId: env.WALKME_CLIENT_ID ?? '',
+          clientSecret: env.WALKME_CLIENT_SECRET ?? '',
+          ...(env.WALKME_API_URL ? { baseUrl: env.WALKME_API_URL } : {}),
+          ...(env.WALKME_REGION === 'eu' ? { region: 'eu' as const } : {})
+        }
+      };
+  return {
+    port,
+    publicUrl: (env.ENGINE_PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/+$/, ''),
+    dataDir: resolve(env.ENGINE_DATA_DIR ?? '.data'),
+    ...(env.DATABASE_URL ? { databaseUrl: env.DATABASE_URL } : {}),
+    ...(env.ENGINE_ENCRYPTION_KEY ? { encryptionKey: env.ENGINE_ENCRYPTION_KEY } : {}),
+    oauth: {
+      production: { loginUrl: env.SF_LOGIN_URL ?? 'https://login.salesforce.com', clientId, clientSecret },
+      sandbox: { loginUrl: env.SF_SANDBOX_LOGIN_URL ?? 'https://test.salesforce.com', clientId, clientSecret }
+    },
+    reports,
+    workerName: env.ENGINE_WORKER_NAME ?? `${hostname()}:${process.pid}`,
+    scheduler: {
+      refreshSeconds: number(env.ENGINE_REFRESH_SECONDS, DEFAULT_SCHEDULER.refreshSeconds),
+      tickSeconds: number(env.ENGINE_TICK_SECONDS, DEFAULT_SCHEDULER.tickSeconds),
+      sweepSeconds: number(env.ENGINE_SWEEP_SECONDS, DEFAULT_SCHEDULER.sweepSeconds),
+      heartbeatSeconds: number(env.ENGINE_HEARTBEAT_SECONDS, DEFAULT_SCHEDULER.heartbeatSeconds),
+      catalogRefreshSeconds: number(env.ENGINE_CATALOG_SECONDS, DEFAULT_SCHEDULER.catalogRefreshSeconds)
+    },
+    logLevel: env.LOG_LEVEL ?? 'info'
+  };
+}

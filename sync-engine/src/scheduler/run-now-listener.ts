@@ -1,0 +1,101 @@
+/**
+ * Run Now: each connected org publishes `WalkMe_Run_Request__e` when an admin presses the button; the engine
+ * listens over the Streaming API (jsforce's CometD client) and starts the run at once. The last event handled
+ * is stored, so a resubscription (after a dropped session or a restart) replays what came after it; the
+ * Queued-run sweep covers anything older than the org's event retention.
+ */
+import type { Connection } from '@jsforce/jsforce-node';
+import { StreamingExtension, type Client } from '@jsforce/jsforce-node/lib/api/streaming.js';
+import type { PgBoss } from 'pg-boss';
+import type { EngineContext } from '../server/engine-context.js';
+import { isRevocation } from '../server/org-connections.js';
+import { requestRun } from './run-requests.js';
+
+export const RUN_REQUEST_CHANNEL = '/event/WalkMe_Run_Request__e';
+
+interface RunRequestMessage {
+  payload?: { Integration_Id__c?: string; Run_Id__c?: string; Dry_Run__c?: boolean };
+  event?: { replayId?: number };
+}
+
+export class RunNowListener {
+  readonly #clients = new Map<string, Client>();
+  #stopped = false;
+
+  constructor(
+    private readonly ctx: EngineContext,
+    private readonly boss: PgBoss,
+    private readonly resubscribeDelayMs = 2_000
+  ) {}
+
+  get subscribedOrgs(): string[] {
+    return [...this.#clients.keys()];
+  }
+
+  async subscribe(orgId: string): Promise<void> {
+    this.unsubscribe(orgId);
+    const conn: Connection = await this.ctx.orgs.get(orgId);
+    const replayId = (await this.ctx.store.accounts.runRequestReplayId(orgId)) ?? -1;
+    const client = conn.streaming.createClient([
+      new StreamingExtension.AuthFailure(() => this.#resubscribe(orgId, 'the streaming session was refused')),
+      new StreamingExtension.Replay(RUN_REQUEST_CHANNEL, replayId)
+    ]);
+    this.#clients.set(orgId, client);
+    await client.subscribe(RUN_REQUEST_CHANNEL, (message: RunRequestMessage) => {
+      void this.#handle(orgId, message);
+    });
+    this.ctx.logger.info({ orgId, replayId }, 'listening for Run Now');
+  }
+
+  unsubscribe(orgId: string): void {
+    const client = this.#clients.get(orgId);
+    this.#clients.delete(orgId);
+    // Faye's Client has disconnect() at runtime; its type declarations leave it out.
+    (client as unknown as { disconnect?: () => void } | undefined)?.disconnect?.();
+  }
+
+  stop(): void {
+    this.#stopped = true;
+    for (const orgId of [...this.#clients.keys()]) this.unsubscribe(orgId);
+  }
+
+  async #handle(orgId: string, message: RunRequestMessage): Promise<void> {
+    const integrationId = message.payload?.Integration_Id__c;
+    const sfRunId = message.payload?.Run_Id__c;
+    try {
+      if (integrationId && sfRunId) {
+        const integration = (await this.ctx.store.schedules.list(orgId)).find(
+          (s) => s.integrationId === integrationId
+        );
+        await requestRun(this.ctx, this.boss, {
+          orgId,
+          integrationId,
+          integrationName: integration?.integrationName ?? '',
+          trigger: 'Manual',
+          requestKey: `manual:${sfRunId}`,
+          sfRunId,
+          dryRun: message.payload?.Dry_Run__c === true
+        });
+      }
+      if (typeof message.event?.replayId === 'number') {
+        await this.ctx.store.accounts.saveRunRequestReplayId(orgId, message.event.replayId);
+      }
+    } catch (error) {
+      this.ctx.logger.error({ orgId, err: String(error) }, 'Run Now request not recorded');
+    }
+  }
+
+  /** A refused session: renew the token and subscribe again from the last event seen, unless revoked. */
+  #resubscribe(orgId: string, reason: string): void {
+    this.ctx.logger.warn({ orgId, reason }, 'Run Now subscription lost');
+    this.unsubscribe(orgId);
+    this.ctx.orgs.forget(orgId);
+    setTimeout(() => {
+      if (this.#stopped) return;
+      this.subscribe(orgId).catch((error) => {
+        if (isRevocation(error)) return; // the account is marked; reconnecting it subscribes again
+        this.#resubscribe(orgId, String(error));
+      });
+    }, this.resubscribeDelayMs).unref();
+  }
+}

@@ -1,0 +1,131 @@
+/**
+ * Executes run jobs. A run reads its integration fresh from the org, runs the pipeline, and stores the result
+ * and rejected rows in one transaction. Its `WalkMe_Sync_Run__c` exists before the pipeline starts (created
+ * Queued here for scheduled runs), so an interrupted run can always be closed in the org too.
+ */
+import type { Job, PgBoss } from 'pg-boss';
+import { findIntegration } from '../salesforce/integration-reader.js';
+import { NeedsReconnectionError, isRevocation } from '../server/org-connections.js';
+import type { EngineContext } from '../server/engine-context.js';
+import type { RunRecord } from '../store/runs.js';
+import { runSync } from '../sync/run-sync.js';
+import { QUEUES } from './boss.js';
+import type { RunJob } from './run-requests.js';
+
+export const INTERRUPTED_BY_CRASH =
+  'Interrupted: the engine stopped during this run (crash or kill); it was not completed.';
+export const INTERRUPTED_BY_SHUTDOWN = 'Interrupted: the worker shut down before this run finished.';
+
+export class RunWorker {
+  readonly #active = new Set<string>();
+  #stopping = false;
+
+  constructor(
+    private readonly ctx: EngineContext,
+    private readonly boss: PgBoss,
+    private readonly options: { localConcurrency?: number; pollingIntervalSeconds?: number } = {}
+  ) {}
+
+  async start(): Promise<void> {
+    await this.boss.work<RunJob>(
+      QUEUES.run,
+      {
+        localConcurrency: this.options.localConcurrency ?? 2,
+        pollingIntervalSeconds: this.options.pollingIntervalSeconds ?? 1
+      },
+      async ([job]: Job<RunJob>[]) => await this.execute(job!.data.runId)
+    );
+  }
+
+  get activeRuns(): string[] {
+    return [...this.#active];
+  }
+
+  /** Stops taking runs; lets the ones in progress finish for `timeoutMs`, then marks the rest interrupted. */
+  async stop(timeoutMs = 30_000): Promise<void> {
+    this.#stopping = true;
+    await this.boss.offWork(QUEUES.run, { wait: false }).catch(() => undefined);
+    const deadline = Date.now() + timeoutMs;
+    while (this.#active.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    for (const runId of this.#active) {
+      await this.ctx.store.runs.fail(runId, INTERRUPTED_BY_SHUTDOWN);
+      await this.closeInOrg(await this.ctx.store.runs.get(runId), INTERRUPTED_BY_SHUTDOWN);
+    }
+  }
+
+  async execute(runId: string): Promise<void> {
+    const { store, logger } = this.ctx;
+    const existing = await store.runs.get(runId);
+    // Finished already (a duplicate delivery): nothing to do.
+    if (!existing || ['Completed', 'Completed with errors'].includes(existing.status)) return;
+    if (this.#stopping) throw new Error('worker stopping');
+    this.#active.add(runId);
+    const run = await store.runs.start(runId, this.ctx.config.workerName);
+    const beat = setInterval(() => void store.runs.heartbeat(runId).catch(() => undefined), 5_000);
+    const log = logger.child({
+      runId,
+      orgId: run.orgId,
+      integrationId: run.integrationId,
+      attempt: run.attempts
+    });
+    log.info('run started');
+    try {
+      await this.ctx.orgs.use(run.orgId, async (conn) => {
+        const integration = await findIntegration(conn, run.integrationId);
+        if (!integration) throw new Error(`Integration ${run.integrationId} no longer exists in the org.`);
+        let sfRunId = run.sfRunId;
+        if (!sfRunId) {
+          const created = (await conn.sobject('WalkMe_Sync_Run__c').create({
+            Integration__c: run.integrationId,
+            Status__c: 'Queued',
+            Trigger__c: run.trigger,
+            Dry_Run__c: run.dryRun,
+            Report_Name__c: integration.reportName,
+            Target_Object__c: integration.targetObject
+          })) as { id: string };
+          sfRunId = created.id;
+          await store.runs.setSfRunId(runId, sfRunId);
+        }
+        const result = await runSync({
+          connection: conn,
+          integration,
+          source: this.ctx.source,
+          options: { trigger: run.trigger, runId: sfRunId, dryRun: run.dryRun }
+        });
+        if (run.attempts > 1)
+          result.log.unshift(`Attempt ${run.attempts}: the previous attempt was interrupted.`);
+        await store.db.transaction((tx) => store.runs.finish(runId, result, tx));
+        if (result.status === 'Failed' && result.error && isRevocation(new Error(result.error))) {
+          throw await this.ctx.orgs.revoked(run.orgId, new Error(result.error));
+        }
+        log.info({ status: result.status, counts: result.counts, apiCalls: result.apiCalls }, 'run finished');
+      });
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      const finished = await store.runs.get(runId);
+      if (finished?.status === 'Running') await store.runs.fail(runId, message);
+      // Failed with its reason, not retried: a dead token or a vanished integration will not heal by itself.
+      log.warn({ reason: message, needsReconnection: error instanceof NeedsReconnectionError }, 'run failed');
+    } finally {
+      clearInterval(beat);
+      this.#active.delete(runId);
+    }
+  }
+
+  /** Best effort: closes an interrupted run's record in the org, so nothing stays "Running" there. */
+  async closeInOrg(run: RunRecord | undefined, reason: string): Promise<void> {
+    if (!run?.sfRunId) return;
+    await this.ctx.orgs
+      .use(run.orgId, (conn) =>
+        conn.sobject('WalkMe_Sync_Run__c').update({
+          Id: run.sfRunId!,
+          Status__c: 'Failed',
+          End_Time__c: new Date().toISOString(),
+          Error_Summary__c: reason
+        })
+      )
+      .catch((error) =>
+        this.ctx.logger.warn({ runId: run.id, err: String(error) }, 'interrupted run not closed in org')
+      );
+  }
+}

@@ -1,0 +1,201 @@
+/**
+ * Keeps each connected org's integrations scheduled and its runs moving, all through pg-boss jobs so that any
+ * number of engine processes share the work: the tick enqueues due slots (claimed once, in the transaction
+ * that sends the run job), the refresh re-reads integration records (changes picked up within
+ * `refreshSeconds`), the sweep picks up Queued runs whose Run Now event was missed, the heartbeat keeps
+ * `WalkMe_Connection__c` current, and the catalog is pushed daily. Each handler is also callable directly.
+ */
+import type { PgBoss } from 'pg-boss';
+import { listIntegrations } from '../salesforce/integration-reader.js';
+import { writeConnectionRecord } from '../server/connection-record.js';
+import type { EngineContext } from '../server/engine-context.js';
+import { QUEUES } from './boss.js';
+import { pushCatalog, refreshCatalog } from './catalog-push.js';
+import { RunNowListener } from './run-now-listener.js';
+import { enqueueRun, requestRun } from './run-requests.js';
+import { INTERRUPTED_BY_CRASH, type RunWorker } from './run-worker.js';
+
+/** A cron expression firing every `seconds` (pg-boss cron has minute resolution). */
+function everyMinutes(seconds: number): string {
+  const minutes = Math.max(1, Math.round(seconds / 60));
+  return minutes === 1 ? '* * * * *' : `*/${Math.min(minutes, 59)} * * * *`;
+}
+
+export class Scheduler {
+  readonly runNow: RunNowListener;
+  readonly #onConnected = (orgId: string) => void this.connected(orgId);
+  readonly #onDisconnected = (orgId: string) => this.runNow.unsubscribe(orgId);
+
+  constructor(
+    private readonly ctx: EngineContext,
+    private readonly boss: PgBoss,
+    private readonly clock: () => Date = () => new Date()
+  ) {
+    this.runNow = new RunNowListener(ctx, boss);
+  }
+
+  async start(options: { runNow?: boolean } = {}): Promise<void> {
+    const s = this.ctx.config.scheduler;
+    const handlers: Array<[string, string, () => Promise<unknown>]> = [
+      [QUEUES.tick, everyMinutes(s.tickSeconds), () => this.tick()],
+      [QUEUES.refresh, everyMinutes(s.refreshSeconds), () => this.refreshIntegrations()],
+      [QUEUES.sweep, everyMinutes(s.sweepSeconds), () => this.sweepQueued()],
+      [QUEUES.heartbeat, everyMinutes(s.heartbeatSeconds), () => this.heartbeat()],
+      [QUEUES.catalog, '0 8 * * *', () => this.pushCatalogToAll()]
+    ];
+    for (const [queue, cron, handler] of handlers) {
+      await this.boss.schedule(queue, cron, null, { tz: 'UTC' });
+      await this.boss.work(queue, { pollingIntervalSeconds: 5 }, async () => {
+        await handler();
+      });
+    }
+    this.ctx.accountEvents.on('connected', this.#onConnected);
+    this.ctx.accountEvents.on('disconnected', this.#onDisconnected);
+    if (options.runNow !== false) {
+      for (const account of await this.ctx.store.accounts.list()) {
+        if (account.status !== 'connected') continue;
+        await this.runNow
+          .subscribe(account.orgId)
+          .catch((error) =>
+            this.ctx.logger.warn({ orgId: account.orgId, err: String(error) }, 'Run Now subscription failed')
+          );
+      }
+    }
+  }
+
+  stop(): void {
+    this.ctx.accountEvents.off('connected', this.#onConnected);
+    this.ctx.accountEvents.off('disconnected', this.#onDisconnected);
+    this.runNow.stop();
+  }
+
+  /** A newly connected org: its catalog, its schedules, its Run Now subscription. */
+  async connected(orgId: string): Promise<void> {
+    try {
+      const reports = (await this.ctx.store.catalog.list()).length
+        ? await this.ctx.store.catalog.list()
+        : await refreshCatalog(this.ctx, this.clock());
+      await this.ctx.orgs.use(orgId, (conn) => pushCatalog(conn, reports));
+      await this.refreshOrg(orgId);
+      await this.runNow.subscribe(orgId);
+    } catch (error) {
+      this.ctx.logger.warn({ orgId, err: String(error) }, 'setting up the new connection failed');
+    }
+  }
+
+  /** Enqueues every due slot once; answers the runs requested. */
+  async tick(now = this.clock()): Promise<string[]> {
+    const { store } = this.ctx;
+    return await store.db.transaction(async (tx) => {
+      const runIds: string[] = [];
+      for (const due of await store.schedules.claimDue(tx, now)) {
+        const req = {
+          orgId: due.orgId,
+          integrationId: due.integrationId,
+          integrationName: due.integrationName,
+          trigger: 'Scheduled' as const,
+          requestKey: `scheduled:${due.slot.toISOString()}`
+        };
+        const { run, created } = await store.runs.request(req, tx);
+        if (created) {
+          await enqueueRun(this.boss, run.id, req, tx);
+          runIds.push(run.id);
+        }
+      }
+      return runIds;
+    });
+  }
+
+  async refreshIntegrations(): Promise<void> {
+    for (const account of await this.ctx.store.accounts.list()) {
+      if (account.status !== 'connected') continue;
+      await this.refreshOrg(account.orgId).catch((error) =>
+        this.ctx.logger.warn({ orgId: account.orgId, err: String(error) }, 'integration refresh failed')
+      );
+    }
+  }
+
+  async refreshOrg(orgId: string): Promise<void> {
+    const definitions = await this.ctx.orgs.use(orgId, (conn) => listIntegrations(conn));
+    const changes = await this.ctx.store.schedules.sync(orgId, definitions, this.clock());
+    if (changes.added.length || changes.changed.length || changes.removed.length) {
+      this.ctx.logger.info({ orgId, ...changes }, 'schedules updated');
+    }
+  }
+
+  /** Queued `WalkMe_Sync_Run__c` records whose Run Now event never reached the engine. */
+  async sweepQueued(): Promise<number> {
+    let found = 0;
+    for (const account of await this.ctx.store.accounts.list()) {
+      if (account.status !== 'connected') continue;
+      try {
+        const queued = await this.ctx.orgs.use(account.orgId, async (conn) =>
+          (
+            await conn.query<{ Id: string; Integration__c: string | null; Dry_Run__c: boolean }>(
+              `SELECT Id, Integration__c, Dry_Run__c FROM WalkMe_Sync_Run__c WHERE Status__c = 'Queued'`
+            )
+          ).records.filter((r) => r.Integration__c)
+        );
+        for (const record of queued) {
+          const { created } = await requestRun(this.ctx, this.boss, {
+            orgId: account.orgId,
+            integrationId: record.Integration__c!,
+            integrationName: '',
+            trigger: 'Manual',
+            requestKey: `manual:${record.Id}`,
+            sfRunId: record.Id,
+            dryRun: record.Dry_Run__c === true
+          });
+          if (created) found += 1;
+        }
+      } catch (error) {
+        this.ctx.logger.warn({ orgId: account.orgId, err: String(error) }, 'queued-run sweep failed');
+      }
+    }
+    if (found) this.ctx.logger.info({ found }, 'sweep picked up queued runs');
+    return found;
+  }
+
+  async heartbeat(): Promise<void> {
+    for (const account of await this.ctx.store.accounts.list()) {
+      if (account.status !== 'connected') continue;
+      const now = this.clock();
+      await this.ctx.orgs
+        .use(account.orgId, async (conn, current) => {
+          const id = await writeConnectionRecord(conn, current, this.ctx.config.publicUrl, 'Connected', now);
+          await this.ctx.store.accounts.recordHeartbeat(account.orgId, id, now);
+        })
+        .catch((error) =>
+          this.ctx.logger.warn({ orgId: account.orgId, err: String(error) }, 'heartbeat failed')
+        );
+    }
+  }
+
+  async pushCatalogToAll(): Promise<void> {
+    const reports = await refreshCatalog(this.ctx, this.clock());
+    for (const account of await this.ctx.store.accounts.list()) {
+      if (account.status !== 'connected') continue;
+      await this.ctx.orgs
+        .use(account.orgId, (conn) => pushCatalog(conn, reports))
+        .catch((error) =>
+          this.ctx.logger.warn({ orgId: account.orgId, err: String(error) }, 'catalog push failed')
+        );
+    }
+  }
+
+  /**
+   * Runs a previous process left Running are marked Failed with the reason, here and in the org. The embedded
+   * engine owns its database alone, so all of them; on a shared PostgreSQL, those whose worker went silent.
+   */
+  async recoverInterrupted(worker: RunWorker, staleSeconds = 60): Promise<number> {
+    const interrupted = await this.ctx.store.runs.failInterrupted(
+      INTERRUPTED_BY_CRASH,
+      this.ctx.store.db.kind === 'pglite' ? { all: true } : { staleSeconds }
+    );
+    for (const run of interrupted) {
+      this.ctx.logger.warn({ runId: run.id, orgId: run.orgId }, 'run interrupted by a previous stop');
+      await worker.closeInOrg(run, INTERRUPTED_BY_CRASH);
+    }
+    return interrupted.length;
+  }
+}
