@@ -170,8 +170,8 @@ async function main(): Promise<void> {
     const naive = await naiveSlice(conn);
     const matchedRecords = kinds.changed + kinds.same;
     // Per matched row as measured; an unmatched row costs its lookup, an ambiguous one its lookup and two PATCHes.
-    const naiveCalls = Math.round((naive.calls / naive.rows) * matchedRecords + kinds.unmatched + 3 * kinds.ambiguous);
-      (naive.calls / naive.rows) * matchedRecords + (kinds.unmatched + kinds.ambiguous)
+    const naiveCalls = Math.round(
+      (naive.calls / naive.rows) * matchedRecords + kinds.unmatched + 3 * kinds.ambiguous
     );
 
     const memoryDir = await reportFolder(MEMORY_ROWS);
