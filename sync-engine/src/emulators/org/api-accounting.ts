@@ -1,0 +1,62 @@
+/**
+ * API accounting for one org: the daily request quota as Salesforce counts it (every authenticated REST
+ * and Bulk API call; not OAuth, not the versions list, not CometD long-polls) and a per-kind count of
+ * every request, so tests can measure the engine's API cost exactly.
+ */
+
+/** Kinds of requests the org counts. `streaming` is recorded but never spends quota. */
+export type CallKind =
+  | 'resources'
+  | 'describeGlobal'
+  | 'describe'
+  | 'query'
+  | 'queryMore'
+  | 'sobject'
+  | 'composite'
+  | 'limits'
+  | 'event'
+  | 'bulk2'
+  | 'streaming'
+  | 'other';
+
+export class ApiAccounting {
+  /** Requests by kind since the last reset (quota-free kinds included). */
+  readonly byKind: Partial<Record<CallKind, number>> = {};
+  /** Counted (quota-spending) requests since the last reset. */
+  total = 0;
+  used = 0;
+
+  constructor(public max: number) {}
+
+  get remaining(): number {
+    return Math.max(0, this.max - this.used);
+  }
+
+  /** `api-usage=used/max`, as in the Sforce-Limit-Info header. */
+  limitInfo(): string {
+    return `api-usage=${this.used}/${this.max}`;
+  }
+
+  /** Records one request; returns false (and records nothing) when it would exceed the quota. */
+  record(kind: CallKind): boolean {
+    const spendsQuota = kind !== 'streaming';
+    if (spendsQuota && this.used >= this.max) return false;
+    this.byKind[kind] = (this.byKind[kind] ?? 0) + 1;
+    if (spendsQuota) {
+      this.used += 1;
+      this.total += 1;
+    }
+    return true;
+  }
+
+  /** Clears the per-kind counters and `total` (the quota's usage is kept). */
+  resetCounters(): void {
+    for (const key of Object.keys(this.byKind)) delete this.byKind[key as CallKind];
+    this.total = 0;
+  }
+
+  setQuota(options: { max?: number; remaining?: number }): void {
+    if (options.max !== undefined) this.max = options.max;
+    if (options.remaining !== undefined) this.used = Math.max(0, this.max - options.remaining);
+  }
+}

@@ -1,0 +1,90 @@
+/**
+ * `/_emulator/…`: the control endpoint of one org, for steering it from outside the process (the CLI
+ * prints it; docs/org-emulator.md documents it). Not part of Salesforce's API; no auth, loopback only.
+ *
+ *   GET  /_emulator/state                  calls by kind, quota, faults
+ *   POST /_emulator/faults                 {latencyMs, serviceUnavailableShare, serviceUnavailableMethods,
+ *                                           lockErrorShare, lockedIds}
+ *   POST /_emulator/validation-rules       {object, field, pattern, message}: fails saves whose field matches
+ *   POST /_emulator/reset-faults
+ *   POST /_emulator/expire-sessions | /revoke-refresh-tokens | /exhaust-quota | /reset-calls
+ *   POST /_emulator/quota                  {max?, remaining?}
+ */
+import express, { type Router } from 'express';
+import type { ApiAccounting } from './api-accounting.js';
+import type { OrgFaults } from './faults.js';
+import { sendJson } from './rest/responses.js';
+
+export function createControlRouter(org: { faults: OrgFaults; accounting: ApiAccounting }): Router {
+  const router = express.Router();
+  const { faults, accounting } = org;
+  const state = () => ({
+    calls: { total: accounting.total, byKind: accounting.byKind },
+    quota: { max: accounting.max, remaining: accounting.remaining },
+    faults: {
+      latencyMs: faults.latencyMs,
+      serviceUnavailableShare: faults.serviceUnavailableShare,
+      serviceUnavailableMethods: faults.serviceUnavailableMethods,
+      lockErrorShare: faults.lockErrorShare,
+      lockedIds: [...faults.lockedIds],
+      validationRules: faults.validationRules.map((r) => ({
+        object: r.object,
+        field: r.field,
+        message: r.message
+      }))
+    }
+  });
+  router.get('/state', (_req, res) => sendJson(res, 200, state()));
+  router.post('/faults', (req, res) => {
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    if (typeof body.latencyMs === 'number') faults.latencyMs = body.latencyMs;
+    if (typeof body.serviceUnavailableShare === 'number')
+      faults.serviceUnavailableShare = body.serviceUnavailableShare;
+    if (Array.isArray(body.serviceUnavailableMethods))
+      faults.serviceUnavailableMethods = body.serviceUnavailableMethods.map(String);
+    if (typeof body.lockErrorShare === 'number') faults.lockErrorShare = body.lockErrorShare;
+    if (Array.isArray(body.lockedIds)) faults.lockedIds = new Set(body.lockedIds.map(String));
+    sendJson(res, 200, state());
+  });
+  router.post('/validation-rules', (req, res) => {
+    const { object, field, pattern, message } = (req.body ?? {}) as Record<string, string>;
+    if (!object || !field || pattern === undefined || !message) {
+      sendJson(res, 400, { error: 'object, field, pattern and message are required' });
+      return;
+    }
+    const re = new RegExp(pattern, 'i');
+    faults.validationRules.push({
+      object,
+      field,
+      message,
+      predicate: (r) => re.test(String(r[field] ?? ''))
+    });
+    sendJson(res, 200, state());
+  });
+  router.post('/reset-faults', (_req, res) => {
+    faults.reset();
+    sendJson(res, 200, state());
+  });
+  router.post('/expire-sessions', (_req, res) => {
+    faults.expireSessions();
+    sendJson(res, 200, state());
+  });
+  router.post('/revoke-refresh-tokens', (_req, res) => {
+    faults.revokeRefreshTokens();
+    sendJson(res, 200, state());
+  });
+  router.post('/exhaust-quota', (_req, res) => {
+    faults.exhaustQuota();
+    sendJson(res, 200, state());
+  });
+  router.post('/reset-calls', (_req, res) => {
+    accounting.resetCounters();
+    sendJson(res, 200, state());
+  });
+  router.post('/quota', (req, res) => {
+    const { max, remaining } = (req.body ?? {}) as { max?: number; remaining?: number };
+    accounting.setQuota({ max, remaining });
+    sendJson(res, 200, state());
+  });
+  return router;
+}

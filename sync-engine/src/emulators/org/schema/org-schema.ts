@@ -1,0 +1,166 @@
+/**
+ * One org's schema: the standard objects plus the package's custom objects, events and fields.
+ */
+import { SalesforceApiError, type SObjectDescribe } from '../org-context.js';
+import { readPackageObjects, type PackageObject } from './package-metadata.js';
+import {
+  describeGlobalEntry,
+  describeObject,
+  field,
+  indexObject,
+  type FieldDef,
+  type ObjectDef
+} from './schema-types.js';
+import { STANDARD_OBJECTS, systemFields } from './standard-objects.js';
+
+export interface OrgSchema {
+  objects: ObjectDef[];
+  /** The object of that name (any case), or undefined. */
+  find(name: string): ObjectDef | undefined;
+  /** The object of that key prefix (`00Q` → Lead), or undefined. */
+  byPrefix(prefix: string): ObjectDef | undefined;
+  /** Throws NOT_FOUND (404) for an unknown object, as `GET …/sobjects/{name}/describe` does. */
+  describe(name: string, version: string): SObjectDescribe;
+  describeGlobal(version: string): Record<string, unknown>;
+}
+
+function eventFields(): FieldDef[] {
+  const readOnly = { createable: false, updateable: false };
+  return [
+    field({ name: 'ReplayId', label: 'Replay ID', type: 'string', length: 255, ...readOnly }),
+    field({ name: 'CreatedDate', label: 'Created Date', type: 'datetime', ...readOnly, nillable: false }),
+    field({
+      name: 'CreatedById',
+      label: 'Created By ID',
+      type: 'reference',
+      length: 18,
+      referenceTo: ['User'],
+      relationshipName: 'CreatedBy',
+      ...readOnly,
+      nillable: false
+    }),
+    field({ name: 'EventUuid', label: 'Event UUID', type: 'string', length: 36, ...readOnly })
+  ];
+}
+
+function customObject(pkg: PackageObject, keyPrefix: string): ObjectDef {
+  const def = pkg.definition!;
+  if (def.isEvent) {
+    return indexObject({
+      name: pkg.name,
+      label: def.label,
+      labelPlural: def.pluralLabel,
+      keyPrefix,
+      custom: true,
+      isEvent: true,
+      createable: true,
+      updateable: false,
+      deletable: false,
+      queryable: false,
+      fields: [...eventFields(), ...pkg.fields]
+    });
+  }
+  const nameField = def.nameField;
+  const name =
+    nameField?.type === 'AutoNumber'
+      ? field({
+          name: 'Name',
+          label: nameField.label,
+          type: 'string',
+          length: 30,
+          custom: false,
+          autoNumber: true,
+          createable: false,
+          updateable: false,
+          nillable: false,
+          displayFormat: nameField.displayFormat,
+          idLookup: true
+        })
+      : // A Text name left empty on create defaults to the record id, so it is not required.
+        field({
+          name: 'Name',
+          label: nameField?.label ?? 'Name',
+          type: 'string',
+          length: 80,
+          custom: false,
+          idLookup: true
+        });
+  return indexObject({
+    name: pkg.name,
+    label: def.label,
+    labelPlural: def.pluralLabel,
+    keyPrefix,
+    custom: true,
+    isEvent: false,
+    createable: true,
+    updateable: true,
+    deletable: true,
+    queryable: true,
+    fields: [...systemFields({ owner: true }), name, ...pkg.fields]
+  });
+}
+
+/** Builds the schema from `objectsDir` (package source format) and the standard definitions. */
+export function buildOrgSchema(objectsDir: string): OrgSchema {
+  const pkg = readPackageObjects(objectsDir);
+  const extraFields = new Map(pkg.filter((p) => !p.definition).map((p) => [p.name.toLowerCase(), p.fields]));
+  const objects: ObjectDef[] = STANDARD_OBJECTS.map((spec) =>
+    indexObject({
+      name: spec.name,
+      label: spec.label,
+      labelPlural: spec.labelPlural,
+      keyPrefix: spec.keyPrefix,
+      custom: false,
+      isEvent: false,
+      createable: spec.writable,
+      updateable: spec.writable,
+      deletable: spec.writable,
+      queryable: true,
+      fields: [...spec.fields(), ...(extraFields.get(spec.name.toLowerCase()) ?? [])]
+    })
+  );
+  let customCount = 0;
+  for (const p of pkg.filter((o) => o.definition)) {
+    // Custom objects get `a00`, `a01`, … in name order; events get `e00`, `e01`, ….
+    const prefix = p.definition!.isEvent
+      ? `e0${objects.filter((o) => o.isEvent).length}`
+      : `a0${customCount++}`;
+    objects.push(customObject(p, prefix));
+  }
+  for (const p of pkg.filter((o) => !o.definition)) {
+    if (!objects.some((o) => o.name.toLowerCase() === p.name.toLowerCase())) {
+      throw new Error(`${p.name}: custom fields on a standard object the org emulator does not define`);
+    }
+  }
+
+  const byName = new Map(objects.map((o) => [o.name.toLowerCase(), o]));
+  const byPrefix = new Map(objects.map((o) => [o.keyPrefix, o]));
+  const children = (target: ObjectDef): SObjectDescribe['childRelationships'] =>
+    objects.flatMap((o) =>
+      o.fields
+        .filter((f) => f.type === 'reference' && f.referenceTo.includes(target.name) && f.custom)
+        .map((f) => ({
+          childSObject: o.name,
+          field: f.name,
+          relationshipName: f.relationshipName?.replace(/__r$/, 's__r') ?? null,
+          cascadeDelete: false
+        }))
+    );
+  return {
+    objects,
+    find: (name) => byName.get(name.toLowerCase()),
+    byPrefix: (prefix) => byPrefix.get(prefix),
+    describe(name, version) {
+      const def = byName.get(name.toLowerCase());
+      if (!def) throw new SalesforceApiError(404, 'NOT_FOUND', `The requested resource does not exist`);
+      return describeObject(def, version, children(def));
+    },
+    describeGlobal(version) {
+      return {
+        encoding: 'UTF-8',
+        maxBatchSize: 200,
+        sobjects: objects.map((o) => describeGlobalEntry(o, version))
+      };
+    }
+  };
+}

@@ -1,0 +1,303 @@
+/**
+ * Faithful definitions of the standard objects the product touches (Lead, Contact, Account, User,
+ * Organization): the fields, types, lengths and flags a real org's describe reports for them, per the
+ * Object Reference for the Salesforce Platform. Custom fields from the package are merged in later.
+ */
+import { field, type FieldDef, type PicklistValue } from './schema-types.js';
+
+const readOnly = { createable: false, updateable: false } as const;
+
+function picklist(values: string[], defaultValue?: string): PicklistValue[] {
+  return values.map((value) => ({ value, label: value, defaultValue: value === defaultValue }));
+}
+
+/** Id, IsDeleted, owner and audit fields every queryable object has. */
+export function systemFields(options: { owner: boolean }): FieldDef[] {
+  const fields = [
+    field({ name: 'Id', label: 'Record ID', type: 'id', length: 18, ...readOnly, nillable: false }),
+    field({ name: 'IsDeleted', label: 'Deleted', type: 'boolean', ...readOnly }),
+    field({
+      name: 'CreatedDate',
+      label: 'Created Date',
+      type: 'datetime',
+      ...readOnly,
+      nillable: false
+    }),
+    field({
+      name: 'CreatedById',
+      label: 'Created By ID',
+      type: 'reference',
+      length: 18,
+      referenceTo: ['User'],
+      relationshipName: 'CreatedBy',
+      ...readOnly,
+      nillable: false
+    }),
+    field({
+      name: 'LastModifiedDate',
+      label: 'Last Modified Date',
+      type: 'datetime',
+      ...readOnly,
+      nillable: false
+    }),
+    field({
+      name: 'LastModifiedById',
+      label: 'Last Modified By ID',
+      type: 'reference',
+      length: 18,
+      referenceTo: ['User'],
+      relationshipName: 'LastModifiedBy',
+      ...readOnly,
+      nillable: false
+    }),
+    field({
+      name: 'SystemModstamp',
+      label: 'System Modstamp',
+      type: 'datetime',
+      ...readOnly,
+      nillable: false
+    })
+  ];
+  if (options.owner) {
+    fields.push(
+      field({
+        name: 'OwnerId',
+        label: 'Owner ID',
+        type: 'reference',
+        length: 18,
+        referenceTo: ['User'],
+        relationshipName: 'Owner',
+        nillable: false
+      })
+    );
+  }
+  return fields;
+}
+
+const text = (name: string, label: string, length: number, extra: Partial<FieldDef> = {}): FieldDef =>
+  field({ name, label, type: 'string', length, ...extra });
+
+function personFields(): FieldDef[] {
+  return [
+    field({
+      name: 'Salutation',
+      label: 'Salutation',
+      type: 'picklist',
+      length: 40,
+      picklistValues: picklist(['Mr.', 'Ms.', 'Mrs.', 'Dr.', 'Prof.'])
+    }),
+    text('FirstName', 'First Name', 40),
+    text('LastName', 'Last Name', 80, { required: true }),
+    text('Name', 'Full Name', 121, readOnly),
+    text('Title', 'Title', 128),
+    field({ name: 'Phone', label: 'Phone', type: 'phone', length: 40 }),
+    field({ name: 'MobilePhone', label: 'Mobile Phone', type: 'phone', length: 40 }),
+    field({ name: 'Email', label: 'Email', type: 'email', length: 80, idLookup: true }),
+    field({
+      name: 'LeadSource',
+      label: 'Lead Source',
+      type: 'picklist',
+      length: 255,
+      picklistValues: picklist(['Web', 'Phone Inquiry', 'Partner Referral', 'Purchased List', 'Other'])
+    }),
+    field({ name: 'Description', label: 'Description', type: 'textarea', length: 32000 }),
+    field({ name: 'HasOptedOutOfEmail', label: 'Email Opt Out', type: 'boolean' }),
+    field({ name: 'DoNotCall', label: 'Do Not Call', type: 'boolean' })
+  ];
+}
+
+function addressFields(prefix: string, label: string): FieldDef[] {
+  return [
+    field({ name: `${prefix}Street`, label: `${label} Street`, type: 'textarea', length: 255 }),
+    text(`${prefix}City`, `${label} City`, 40),
+    text(`${prefix}State`, `${label} State/Province`, 80),
+    text(`${prefix}PostalCode`, `${label} Zip/Postal Code`, 20),
+    text(`${prefix}Country`, `${label} Country`, 80)
+  ];
+}
+
+const LEAD_STATUSES = [
+  'Open - Not Contacted',
+  'Working - Contacted',
+  'Closed - Converted',
+  'Closed - Not Converted'
+];
+
+const leadFields = (): FieldDef[] => [
+  ...systemFields({ owner: true }),
+  ...personFields(),
+  text('Company', 'Company', 255, { required: true }),
+  ...addressFields('', ''),
+  field({ name: 'Website', label: 'Website', type: 'url', length: 255 }),
+  field({
+    name: 'Status',
+    label: 'Status',
+    type: 'picklist',
+    length: 255,
+    nillable: false,
+    defaultValue: 'Open - Not Contacted',
+    picklistValues: picklist(LEAD_STATUSES, 'Open - Not Contacted')
+  }),
+  field({
+    name: 'Industry',
+    label: 'Industry',
+    type: 'picklist',
+    length: 255,
+    picklistValues: picklist(['Technology', 'Finance', 'Healthcare', 'Retail', 'Manufacturing'])
+  }),
+  field({ name: 'AnnualRevenue', label: 'Annual Revenue', type: 'currency', precision: 18, scale: 0 }),
+  field({ name: 'NumberOfEmployees', label: 'Employees', type: 'int', precision: 8 }),
+  // Conversion fields are set only by convertLead: createable for data migration, never updateable.
+  field({ name: 'IsConverted', label: 'Converted', type: 'boolean', updateable: false }),
+  field({ name: 'ConvertedDate', label: 'Converted Date', type: 'date', updateable: false }),
+  field({
+    name: 'ConvertedAccountId',
+    label: 'Converted Account ID',
+    type: 'reference',
+    length: 18,
+    referenceTo: ['Account'],
+    relationshipName: 'ConvertedAccount',
+    updateable: false
+  }),
+  field({
+    name: 'ConvertedContactId',
+    label: 'Converted Contact ID',
+    type: 'reference',
+    length: 18,
+    referenceTo: ['Contact'],
+    relationshipName: 'ConvertedContact',
+    updateable: false
+  }),
+  field({ name: 'IsUnreadByOwner', label: 'Unread By Owner', type: 'boolean' }),
+  field({ name: 'LastActivityDate', label: 'Last Activity', type: 'date', ...readOnly })
+];
+
+const contactFields = (): FieldDef[] => [
+  ...systemFields({ owner: true }),
+  field({
+    name: 'AccountId',
+    label: 'Account ID',
+    type: 'reference',
+    length: 18,
+    referenceTo: ['Account'],
+    relationshipName: 'Account'
+  }),
+  ...personFields(),
+  ...addressFields('Mailing', 'Mailing'),
+  text('Department', 'Department', 80),
+  field({ name: 'Birthdate', label: 'Birthdate', type: 'date' }),
+  field({ name: 'LastActivityDate', label: 'Last Activity', type: 'date', ...readOnly })
+];
+
+const accountFields = (): FieldDef[] => [
+  ...systemFields({ owner: true }),
+  text('Name', 'Account Name', 255, { required: true }),
+  field({
+    name: 'Type',
+    label: 'Account Type',
+    type: 'picklist',
+    length: 255,
+    picklistValues: picklist(['Prospect', 'Customer - Direct', 'Customer - Channel', 'Partner', 'Other'])
+  }),
+  field({
+    name: 'Industry',
+    label: 'Industry',
+    type: 'picklist',
+    length: 255,
+    picklistValues: picklist(['Technology', 'Finance', 'Healthcare', 'Retail', 'Manufacturing'])
+  }),
+  ...addressFields('Billing', 'Billing'),
+  field({ name: 'Phone', label: 'Account Phone', type: 'phone', length: 40 }),
+  field({ name: 'Website', label: 'Website', type: 'url', length: 255 }),
+  field({ name: 'NumberOfEmployees', label: 'Employees', type: 'int', precision: 8 }),
+  field({ name: 'AnnualRevenue', label: 'Annual Revenue', type: 'currency', precision: 18, scale: 0 }),
+  field({ name: 'Description', label: 'Account Description', type: 'textarea', length: 32000 })
+];
+
+const userFields = (): FieldDef[] => [
+  ...systemFields({ owner: false }),
+  text('Username', 'Username', 80, { required: true, unique: true, idLookup: true }),
+  text('FirstName', 'First Name', 40),
+  text('LastName', 'Last Name', 80, { required: true }),
+  text('Name', 'Full Name', 121, readOnly),
+  field({ name: 'Email', label: 'Email', type: 'email', length: 128, required: true }),
+  text('Alias', 'Alias', 8, { required: true }),
+  field({ name: 'IsActive', label: 'Active', type: 'boolean', defaultValue: true }),
+  field({
+    name: 'TimeZoneSidKey',
+    label: 'Time Zone',
+    type: 'picklist',
+    length: 40,
+    nillable: false,
+    restrictedPicklist: true,
+    defaultValue: 'GMT',
+    picklistValues: picklist(
+      ['GMT', 'America/Los_Angeles', 'America/New_York', 'Europe/London', 'Asia/Jerusalem'],
+      'GMT'
+    )
+  }),
+  text('UserType', 'User Type', 40, readOnly)
+];
+
+const organizationFields = (): FieldDef[] => [
+  ...systemFields({ owner: false }).filter((f) => f.name !== 'IsDeleted'),
+  text('Name', 'Name', 80, readOnly),
+  field({ name: 'IsSandbox', label: 'Is Sandbox', type: 'boolean', ...readOnly }),
+  text('InstanceName', 'Instance Name', 5, readOnly),
+  field({
+    name: 'OrganizationType',
+    label: 'Edition',
+    type: 'picklist',
+    length: 40,
+    ...readOnly,
+    picklistValues: picklist([
+      'Team Edition',
+      'Professional Edition',
+      'Enterprise Edition',
+      'Developer Edition',
+      'Unlimited Edition'
+    ])
+  }),
+  field({ name: 'TrialExpirationDate', label: 'Trial Expiration Date', type: 'datetime', ...readOnly }),
+  text('DefaultLocaleSidKey', 'Locale', 40, readOnly),
+  text('LanguageLocaleKey', 'Language', 40, readOnly),
+  text('TimeZoneSidKey', 'Time Zone', 40, readOnly)
+];
+
+export interface StandardObjectSpec {
+  name: string;
+  label: string;
+  labelPlural: string;
+  keyPrefix: string;
+  fields: () => FieldDef[];
+  writable: boolean;
+}
+
+export const STANDARD_OBJECTS: StandardObjectSpec[] = [
+  { name: 'Lead', label: 'Lead', labelPlural: 'Leads', keyPrefix: '00Q', fields: leadFields, writable: true },
+  {
+    name: 'Contact',
+    label: 'Contact',
+    labelPlural: 'Contacts',
+    keyPrefix: '003',
+    fields: contactFields,
+    writable: true
+  },
+  {
+    name: 'Account',
+    label: 'Account',
+    labelPlural: 'Accounts',
+    keyPrefix: '001',
+    fields: accountFields,
+    writable: true
+  },
+  { name: 'User', label: 'User', labelPlural: 'Users', keyPrefix: '005', fields: userFields, writable: true },
+  {
+    name: 'Organization',
+    label: 'Organization',
+    labelPlural: 'Organizations',
+    keyPrefix: '00D',
+    fields: organizationFields,
+    writable: false
+  }
+];
