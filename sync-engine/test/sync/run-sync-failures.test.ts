@@ -72,11 +72,14 @@ describe('runSync: clear failures', () => {
   });
 
   test('connection revoked: says to reconnect', async () => {
+    // A stored session whose refresh token the org no longer honours (revoked by the admin, or past the
+    // five-per-user limit): the first call's 401 makes jsforce refresh, and the token endpoint says invalid_grant.
     const conn = new Connection({
-      oauth2: { loginUrl: h.org.loginUrl, clientId: h.org.clientId, clientSecret: h.org.clientSecret }
+      oauth2: { loginUrl: h.org.loginUrl, clientId: h.org.clientId, clientSecret: h.org.clientSecret },
+      instanceUrl: h.org.instanceUrl,
+      accessToken: 'expired-session',
+      refreshToken: 'revoked-refresh-token'
     });
-    await conn.login(h.org.username, h.org.password);
-    h.org.faults.revokeRefreshTokens();
     const result = await run({}, conn);
     assert.equal(result.status, 'Failed');
     assert.match(result.error!, /reconnect the account/);

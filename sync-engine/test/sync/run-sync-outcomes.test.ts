@@ -35,13 +35,13 @@ describe('runSync: outcomes against the org emulator', () => {
         WalkMe_Logins_Last_30_Days__c: 4,
         WalkMe_NPS_Category__c: 'Promoter'
       },
-      { Email: "o'brien\\x@o1.test" }
+      { Email: "o'brien@o1.test" }
     ]);
     await writeReport(h.dir, 'o1', [
       HEADER,
       ['changed@o1.test', '2026-11-02T08:00:00Z', '7', 'Passive'],
       ['same@o1.test', '2026-11-01T10:00:00Z', '4', 'promoter'],
-      ["  O'Brien\\x@o1.test ", '2026-11-03', '2', ''],
+      ["  O'Brien@o1.test ", '2026-11-03', '2', ''],
       ['nobody@o1.test', '2026-11-03', '2', ''],
       ['', '2026-11-03', '2', ''],
       ['CHANGED@o1.test', '2026-11-05', '9', ''],
@@ -63,9 +63,9 @@ describe('runSync: outcomes against the org emulator', () => {
       read: 8,
       updated: 2,
       unchanged: 1,
-      unmatched: 2,
+      unmatched: 1,
       ambiguous: 0,
-      invalid: 3,
+      invalid: 4,
       failed: 0
     });
     assert.equal(sumOf(result), result.counts.read);
@@ -117,7 +117,7 @@ describe('runSync: outcomes against the org emulator', () => {
     assert.equal(run.Status__c, 'Completed with errors');
     assert.equal(run.Rows_Read__c, 8);
     assert.equal(run.Rows_Updated__c, 2);
-    assert.equal(run.Rows_Invalid__c, 3);
+    assert.equal(run.Rows_Invalid__c, 4);
     assert.equal(run.API_Calls__c, result.apiCalls);
     assert.equal(run.Dry_Run__c, false);
     assert.match(String(run.Error_Summary__c), /invalid/);
@@ -128,6 +128,25 @@ describe('runSync: outcomes against the org emulator', () => {
     ]);
     assert.equal(integration.Last_Run__c, result.runId);
     assert.equal(integration.Last_Run_Rows_Read__c, 8);
+  });
+
+  test('keys with quotes and backslashes reach their record (escaped literals)', async () => {
+    const [id] = loadLeads(h.org, [{ LastName: "Back\\slash 'n' Quote", Email: 'bs@o7.test' }]);
+    await writeReport(h.dir, 'o7', [
+      ['Name', 'Last Login', 'Logins', 'NPS Category'],
+      ["back\\slash 'n' quote", '', '4', '']
+    ]);
+    const result = await runSync({
+      connection: h.conn,
+      integration: integrationFor('o7', { reportKeyColumn: 'Name', objectKeyField: 'LastName' }),
+      source: h.source,
+      options: fastOptions()
+    });
+    assert.equal(result.counts.updated, 1, JSON.stringify(result.rejected));
+    assert.equal(
+      readRecord(h.org, 'Lead', id, ['WalkMe_Logins_Last_30_Days__c']).WalkMe_Logins_Last_30_Days__c,
+      4
+    );
   });
 
   test('a rerun with nothing changed writes nothing', async () => {
