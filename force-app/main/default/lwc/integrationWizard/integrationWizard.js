@@ -79,6 +79,8 @@ export default class IntegrationWizard extends LightningModal {
   connectionId;
   walkMeEnvironment;
   reportId;
+  // The report name saved with an integration being edited, in case its report left the catalog.
+  savedReportName;
   targetObject;
   reportKeyColumn;
   objectKeyField;
@@ -144,6 +146,7 @@ export default class IntegrationWizard extends LightningModal {
       this.connectionId = definition.connectionId;
       this.walkMeEnvironment = definition.walkMeEnvironment;
       this.reportId = definition.reportId;
+      this.savedReportName = definition.reportName;
       this.targetObject = definition.targetObject;
       this.reportKeyColumn = definition.reportKeyColumn;
       this.objectKeyField = definition.objectKeyField;
@@ -224,6 +227,10 @@ export default class IntegrationWizard extends LightningModal {
     return (this.reports || []).find((report) => report.reportId === this.reportId);
   }
 
+  get reportName() {
+    return this.selectedReport?.name || this.savedReportName || this.reportId;
+  }
+
   get selectedReportSummary() {
     const report = this.selectedReport;
     if (!report) {
@@ -282,7 +289,7 @@ export default class IntegrationWizard extends LightningModal {
   }
 
   get mappingSummary() {
-    return `${this.selectedReport?.name || this.reportId} (${this.reportKeyColumn}) → ${this.targetObject} (${this.objectKeyField})`;
+    return `${this.reportName} (${this.reportKeyColumn}) → ${this.targetObject} (${this.objectKeyField})`;
   }
 
   // ---- navigation
@@ -332,7 +339,7 @@ export default class IntegrationWizard extends LightningModal {
       this.mappings = suggested.length ? suggested : [{ column: '', columnType: '', field: '' }];
     }
     if (step === STEP_MAPPING && !this.name) {
-      this.name = `${this.selectedReport?.name} → ${this.targetObject} by ${this.objectKeyField}`;
+      this.name = `${this.reportName} → ${this.targetObject} by ${this.objectKeyField}`;
     }
     this.currentStep = step;
     if (step > this.furthestStep) {
@@ -468,7 +475,7 @@ export default class IntegrationWizard extends LightningModal {
       name: this.name,
       connectionId: this.connectionId,
       reportId: this.reportId,
-      reportName: this.selectedReport?.name,
+      reportName: this.reportName,
       walkMeEnvironment: this.walkMeEnvironment,
       targetObject: this.targetObject,
       reportKeyColumn: this.reportKeyColumn,

@@ -497,6 +497,28 @@ describe('c-integration-wizard', () => {
       expect(closed).toHaveBeenCalledWith({ integrationId: INTEGRATION.id });
     });
 
+    it('keeps the saved report name when the report has left the catalog', async () => {
+      getIntegration.mockResolvedValue({
+        ...INTEGRATION,
+        reportId: 'rpt-retired',
+        reportName: 'Retired Logins'
+      });
+      saveIntegration.mockResolvedValue({
+        success: false,
+        problems: [{ field: 'reportId', message: 'Gone.' }]
+      });
+      const { element } = await openWizard({ integrationId: INTEGRATION.id });
+      getObjectFields.emit(LEAD_FIELDS);
+      await flushPromises();
+
+      expect($(element, '.mapping-summary').textContent).toBe('Retired Logins (Email) → Lead (Email)');
+      await click(element, 'lightning-button.save');
+
+      expect(sentDefinition()).toMatchObject({ reportId: 'rpt-retired', reportName: 'Retired Logins' });
+      expect($(element, 'lightning-progress-indicator').currentStep).toBe('2');
+      expect($(element, '.report-step .problem').textContent).toBe('Gone.');
+    });
+
     it('says so when the integration cannot be loaded', async () => {
       getIntegration.mockRejectedValue({ body: { message: 'Integration not found.' } });
       const { element } = await openWizard({ integrationId: INTEGRATION.id });
