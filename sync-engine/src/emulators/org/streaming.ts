@@ -13,6 +13,7 @@ import { randomBytes } from 'node:crypto';
 import express from 'express';
 import type { Request, Response } from 'express';
 import { SalesforceApiError } from './org-context.js';
+import { sendJson } from './rest/responses.js';
 import type { OrgContext, PlatformEventMessage } from './org-context.js';
 
 export interface StreamingOptions {
@@ -45,19 +46,10 @@ interface StreamingClient {
 }
 
 const MIN_API_VERSION = 37;
-const JSON_TYPE = 'application/json;charset=UTF-8';
 
 function newClientId(): string {
   // Salesforce's look like `1cyu4thyxh3fgv1nqwcvebt3o9x`: lowercase base-36.
   return [...randomBytes(27)].map((byte) => (byte % 36).toString(36)).join('');
-}
-
-/** Salesforce's exact JSON content type (express's `res.json` would rewrite it as `; charset=utf-8`). */
-function sendJson(res: Response, body: unknown, status = 200): void {
-  res
-    .status(status)
-    .set('Content-Type', JSON_TYPE)
-    .send(Buffer.from(JSON.stringify(body)));
 }
 
 function withId(request: BayeuxMessage, reply: BayeuxMessage): BayeuxMessage {
@@ -94,7 +86,7 @@ export function createStreamingRouter(org: OrgContext, options: StreamingOptions
     client.idleSince = Date.now();
     clearTimeout(held.timer);
     const messages = client.queue.splice(0, client.queue.length);
-    if (!held.res.headersSent) sendJson(held.res, [...held.before, ...messages, held.reply]);
+    if (!held.res.headersSent) sendJson(held.res, 200, [...held.before, ...messages, held.reply]);
   }
 
   function deliver(client: StreamingClient, channel: string, message: PlatformEventMessage): void {
@@ -253,7 +245,7 @@ export function createStreamingRouter(org: OrgContext, options: StreamingOptions
     const version = Number((req.params as { version?: string }).version);
     if (!(version >= MIN_API_VERSION)) {
       const error = `400::Unsupported API version. Only API versions '${MIN_API_VERSION}.0' and later are supported. URI format: '/cometd/62.0'`;
-      sendJson(res, [{ error, successful: false }], 400);
+      sendJson(res, 400, [{ error, successful: false }]);
       return;
     }
     forgetIdleClients();
@@ -305,7 +297,7 @@ export function createStreamingRouter(org: OrgContext, options: StreamingOptions
       heldBy.held.before = replies;
       return;
     }
-    sendJson(res, replies);
+    sendJson(res, 200, replies);
   });
 
   return router;
