@@ -1,6 +1,11 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chunkInStatements, soqlLiteral, SoqlInChunker } from '../../src/salesforce/soql-in-chunker.js';
+import {
+  chunkInStatements,
+  soqlLiteral,
+  SoqlInChunker,
+  wireLength
+} from '../../src/salesforce/soql-in-chunker.js';
 
 const prefix = 'https://x.my.salesforce.com/services/data/v62.0/query?q=';
 const options = {
@@ -20,7 +25,7 @@ describe('SOQL IN chunking', () => {
     const statements = chunkInStatements({ ...options, maxUrlBytes: 4000 }, keys);
     assert.ok(statements.length > 1);
     for (const statement of statements) {
-      assert.ok(prefix.length + encodeURIComponent(statement).length <= 4000);
+      assert.ok(prefix.length + wireLength(statement) <= 4000);
     }
     const back = statements.flatMap((statement) =>
       statement
@@ -48,8 +53,14 @@ describe('SOQL IN chunking', () => {
     const statements = chunkInStatements({ ...options, maxUrlBytes: 3000 }, keys);
     for (const statement of statements.slice(0, -1)) {
       const grown = `${statement.slice(0, -1)},'k999@example.org')`;
-      assert.ok(prefix.length + encodeURIComponent(grown).length > 3000);
+      assert.ok(prefix.length + wireLength(grown) > 3000);
     }
+  });
+
+  test('quotes count three bytes: the URL parser percent-encodes them in a query', async () => {
+    assert.equal(wireLength("'a'"), 7);
+    const url = new URL(`${prefix}${encodeURIComponent("SELECT Id FROM Lead WHERE Email IN ('a@b.c')")}`);
+    assert.equal(url.href.length, prefix.length + wireLength("SELECT Id FROM Lead WHERE Email IN ('a@b.c')"));
   });
 
   test('a key too long for any query is refused with its value', () => {

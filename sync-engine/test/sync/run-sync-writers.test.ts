@@ -82,7 +82,7 @@ describe('runSync: matching strategies, writers and write failures', () => {
     });
     assert.deepEqual(result.strategy, { match: 'soql', write: 'collections' });
     assert.equal(result.counts.updated, count);
-    const keyBytes = encodeURIComponent("'soql.user.100@w2.test',").length;
+    const keyBytes = encodeURIComponent("'soql.user.100@w2.test',").length + 4; // quotes go as %27
     const perQuery = Math.floor((4_000 - 600) / keyBytes);
     const queries = (h.org.calls.byKind.query ?? 0) - queriesBefore;
     assert.ok(
