@@ -8,6 +8,7 @@ import { samplePopulation, type SampleUser } from '../sample-population.js';
 import type { CallKind } from './api-accounting.js';
 import { EmulatedOrg, type OrgSnapshot } from './emulated-org.js';
 import type { OrgFaults } from './faults.js';
+import type { OrgEventBus } from './org-context.js';
 import type { OrgRecords } from './org-records.js';
 import { seedFromPath, seedPopulation, seedRecords, type SeedCounts } from './seed/seed-data.js';
 
@@ -73,6 +74,8 @@ export interface OrgHandle {
   seed(input: SeedInput): SeedCounts;
   /** Direct access to the records (no API call counted): `query`, `find`, `load`, `describe`. */
   data: OrgRecords;
+  /** The org's platform events (what REST publishes and CometD delivers). */
+  events: OrgEventBus;
   /** Live settings. */
   options: { autoApprove: boolean; accessTokenTtlSeconds: number; rotateRefreshTokens: boolean };
 }
@@ -130,6 +133,7 @@ function handleOf(name: OrgName, org: EmulatedOrg): OrgHandle {
     },
     seed: (input) => seedOrg(org, input),
     data: org.records,
+    events: org.events,
     options: {
       get autoApprove() {
         return config.autoApprove;

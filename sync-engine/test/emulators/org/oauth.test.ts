@@ -1,0 +1,249 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Connection, OAuth2 } from '@jsforce/jsforce-node';
+import { startOrgEmulator, type OrgEmulator, type OrgHandle } from '../../../src/emulators/org/start.js';
+
+const REDIRECT = 'http://localhost:3000/oauth/callback';
+
+/** Signs in on the authorize page like a browser and returns the redirect the org answers. */
+async function signIn(authorizeUrl: string, username: string, password: string): Promise<URL> {
+  const page = await fetch(authorizeUrl);
+  assert.equal(page.status, 200);
+  const html = await page.text();
+  const form = new URLSearchParams();
+  for (const m of html.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)) {
+    form.set(
+      m[1],
+      m[2]
+        .replace(/&amp;/g, '&')
+        .replace(/&quot;/g, '"')
+        .replace(/&#39;/g, "'")
+    );
+  }
+  form.set('username', username);
+  form.set('password', password);
+  form.set('action', 'allow');
+  const action = new URL('/services/oauth2/authorize', authorizeUrl);
+  const res = await fetch(action, { method: 'POST', body: form, redirect: 'manual' });
+  assert.equal(res.status, 302, await res.clone().text());
+  return new URL(res.headers.get('location')!);
+}
+
+function oauth(org: OrgHandle, redirectUri = REDIRECT): OAuth2 {
+  return new OAuth2({
+    loginUrl: org.loginUrl,
+    clientId: org.clientId,
+    clientSecret: org.clientSecret,
+    redirectUri,
+    useVerifier: true
+  });
+}
+
+describe('org emulator OAuth', () => {
+  let emulator: OrgEmulator;
+  let org: OrgHandle;
+  before(async () => {
+    emulator = await startOrgEmulator({ seed: false });
+    org = emulator.orgs.production;
+  });
+  after(() => emulator.stop());
+
+  test('web server flow with PKCE end to end, then the API, identity and userinfo', async () => {
+    const oauth2 = oauth(org);
+    const location = await signIn(
+      oauth2.getAuthorizationUrl({ scope: 'api refresh_token id', state: 's-1' }),
+      org.username,
+      org.password
+    );
+    assert.equal(`${location.origin}${location.pathname}`, REDIRECT);
+    assert.equal(location.searchParams.get('state'), 's-1');
+    const conn = new Connection({ oauth2 });
+    const userInfo = await conn.authorize(location.searchParams.get('code')!);
+    assert.equal(userInfo.organizationId, org.orgId);
+    assert.equal(userInfo.id, org.userId);
+    assert.equal(conn.instanceUrl, org.instanceUrl);
+    assert.ok(conn.refreshToken);
+    assert.ok(conn.accessToken!.startsWith(org.orgId.slice(0, 15) + '!'));
+    const result = await conn.query<{ IsSandbox: boolean }>('SELECT IsSandbox FROM Organization');
+    assert.equal(result.records[0].IsSandbox, false);
+    const identity = await conn.identity();
+    assert.equal(identity.username, org.username);
+    assert.equal(identity.organization_id, org.orgId);
+    const userinfo = (await conn.request(`${org.loginUrl}/services/oauth2/userinfo`)) as Record<
+      string,
+      unknown
+    >;
+    assert.equal(userinfo.preferred_username, org.username);
+    assert.equal(userinfo.organization_id, org.orgId);
+  });
+
+  test('a code is single-use and bound to its verifier and redirect_uri', async () => {
+    const first = oauth(org);
+    const code = (
+      await signIn(first.getAuthorizationUrl({ scope: 'api refresh_token' }), org.username, org.password)
+    ).searchParams.get('code')!;
+    await assert.rejects(oauth(org).requestToken(code), {
+      name: 'invalid_request',
+      message: 'invalid code verifier'
+    });
+    // The failed attempt consumed the code.
+    await assert.rejects(first.requestToken(code), { name: 'invalid_grant' });
+
+    const second = oauth(org);
+    const code2 = (await signIn(second.getAuthorizationUrl(), org.username, org.password)).searchParams.get(
+      'code'
+    )!;
+    const elsewhere = new OAuth2({
+      loginUrl: org.loginUrl,
+      clientId: org.clientId,
+      clientSecret: org.clientSecret,
+      redirectUri: 'http://localhost:4999/other'
+    });
+    (elsewhere as unknown as { codeVerifier: string }).codeVerifier = (
+      second as unknown as { codeVerifier: string }
+    ).codeVerifier;
+    await assert.rejects(elsewhere.requestToken(code2), { name: 'redirect_uri_mismatch' });
+
+    const third = oauth(org);
+    const code3 = (await signIn(third.getAuthorizationUrl(), org.username, org.password)).searchParams.get(
+      'code'
+    )!;
+    const noVerifier = new OAuth2({
+      loginUrl: org.loginUrl,
+      clientId: org.clientId,
+      clientSecret: org.clientSecret,
+      redirectUri: REDIRECT
+    });
+    await assert.rejects(noVerifier.requestToken(code3), {
+      name: 'invalid_grant',
+      message: 'invalid code verifier'
+    });
+  });
+
+  test('authorize refuses unknown clients and unregistered redirects with an error page', async () => {
+    const bad = await fetch(
+      `${org.loginUrl}/services/oauth2/authorize?response_type=code&client_id=nope&redirect_uri=${encodeURIComponent(REDIRECT)}`
+    );
+    assert.equal(bad.status, 400);
+    assert.match(await bad.text(), /invalid_client_id/);
+    const remote = await fetch(
+      `${org.loginUrl}/services/oauth2/authorize?response_type=code&client_id=${org.clientId}&redirect_uri=${encodeURIComponent('https://evil.example/cb')}`,
+      { redirect: 'manual' }
+    );
+    assert.equal(remote.status, 400);
+    assert.match(await remote.text(), /redirect_uri_mismatch/);
+    // Any loopback callback is accepted.
+    const local = await fetch(oauth(org, 'http://127.0.0.1:5555/cb').getAuthorizationUrl());
+    assert.equal(local.status, 200);
+  });
+
+  test('wrong password on the page shows the login error; deny redirects with access_denied', async () => {
+    const url = oauth(org).getAuthorizationUrl({ state: 'x' });
+    const form = new URLSearchParams({
+      response_type: 'code',
+      client_id: org.clientId,
+      redirect_uri: REDIRECT,
+      state: 'x',
+      username: org.username,
+      password: 'wrong',
+      action: 'allow'
+    });
+    const res = await fetch(new URL('/services/oauth2/authorize', url), {
+      method: 'POST',
+      body: form,
+      redirect: 'manual'
+    });
+    assert.equal(res.status, 200);
+    assert.match(await res.text(), /check your username and password/);
+    form.set('action', 'deny');
+    const denied = await fetch(new URL('/services/oauth2/authorize', url), {
+      method: 'POST',
+      body: form,
+      redirect: 'manual'
+    });
+    assert.equal(new URL(denied.headers.get('location')!).searchParams.get('error'), 'access_denied');
+  });
+
+  test('password grant, invalid_client and authentication failure', async () => {
+    const conn = new Connection({
+      oauth2: { loginUrl: org.loginUrl, clientId: org.clientId, clientSecret: org.clientSecret }
+    });
+    await conn.login(org.username, org.password);
+    assert.ok(conn.accessToken);
+    const wrongSecret = new Connection({
+      oauth2: { loginUrl: org.loginUrl, clientId: org.clientId, clientSecret: 'nope' }
+    });
+    await assert.rejects(wrongSecret.login(org.username, org.password), {
+      name: 'invalid_client',
+      message: 'invalid client credentials'
+    });
+    await assert.rejects(conn.login(org.username, 'wrong'), {
+      name: 'invalid_grant',
+      message: 'authentication failure'
+    });
+  });
+
+  test('an expired session is refreshed by jsforce on the 401; rotation and revocation', async () => {
+    const oauth2 = oauth(org);
+    const code = (await signIn(oauth2.getAuthorizationUrl(), org.username, org.password)).searchParams.get(
+      'code'
+    )!;
+    const conn = new Connection({ oauth2 });
+    await conn.authorize(code);
+    const firstToken = conn.accessToken;
+    const refreshed: string[] = [];
+    conn.on('refresh', (token: string) => refreshed.push(token));
+    org.faults.expireSessions();
+    await conn.query('SELECT Id FROM User');
+    assert.equal(refreshed.length, 1);
+    assert.notEqual(conn.accessToken, firstToken);
+
+    org.options.rotateRefreshTokens = true;
+    try {
+      const oldRefresh = conn.refreshToken!;
+      const rotated = await oauth2.refreshToken(oldRefresh);
+      assert.ok(rotated.refresh_token && rotated.refresh_token !== oldRefresh);
+      await assert.rejects(oauth2.refreshToken(oldRefresh), {
+        name: 'invalid_grant',
+        message: 'expired access/refresh token'
+      });
+      await oauth2.revokeToken(rotated.refresh_token!);
+      await assert.rejects(oauth2.refreshToken(rotated.refresh_token!), { name: 'invalid_grant' });
+      // Revoking a refresh token ends the sessions it issued.
+      const status = await fetch(`${org.instanceUrl}/services/data/v62.0/limits`, {
+        headers: { Authorization: `Bearer ${rotated.access_token}` }
+      });
+      assert.equal(status.status, 401);
+    } finally {
+      org.options.rotateRefreshTokens = false;
+    }
+  });
+
+  test('revoked refresh tokens make the automatic refresh fail with invalid_grant', async () => {
+    const oauth2 = oauth(org);
+    const code = (await signIn(oauth2.getAuthorizationUrl(), org.username, org.password)).searchParams.get(
+      'code'
+    )!;
+    const conn = new Connection({ oauth2 });
+    await conn.authorize(code);
+    org.faults.revokeRefreshTokens();
+    org.faults.expireSessions();
+    await assert.rejects(conn.query('SELECT Id FROM User'), (error: Error) => {
+      assert.match(error.message, /expired access\/refresh token/);
+      return true;
+    });
+  });
+
+  test('auto-approve skips the page', async () => {
+    org.options.autoApprove = true;
+    try {
+      const res = await fetch(oauth(org).getAuthorizationUrl({ state: 'auto' }), { redirect: 'manual' });
+      assert.equal(res.status, 302);
+      const location = new URL(res.headers.get('location')!);
+      assert.ok(location.searchParams.get('code'));
+      assert.equal(location.searchParams.get('state'), 'auto');
+    } finally {
+      org.options.autoApprove = false;
+    }
+  });
+});
