@@ -24,6 +24,11 @@ async function raw(conn: Connection, path: string, init: RequestInit = {}): Prom
   });
 }
 
+/** The result row of the record with this Id (jsforce types result rows without the job's columns). */
+function rowWithId(rows: object[], id: string): Record<string, unknown> | undefined {
+  return (rows as Array<Record<string, unknown>>).find((row) => row.Id === id);
+}
+
 function leadIds(org: OrgHandle, where = ''): string[] {
   return org.data.query(`SELECT Id FROM Lead ${where} ORDER BY Id`).map((r) => String(r.Id));
 }
@@ -76,17 +81,17 @@ describe('Bulk API 2.0 through jsforce', () => {
       assert.equal(results.successfulResults.length, LEADS - 11);
       assert.equal(results.failedResults.length, 11);
       assert.equal(results.unprocessedRecords.length, 0);
-      const unlucky = results.failedResults.find((r) => r.Id === ids[1000]);
+      const unlucky = rowWithId(results.failedResults, ids[1000]);
       assert.equal(
         unlucky?.sf__Error,
         'FIELD_CUSTOM_VALIDATION_EXCEPTION:Thirteen logins are unlucky:WalkMe_Logins_Last_30_Days__c --'
       );
-      const fan = results.failedResults.find((r) => r.Id === ids[5]);
+      const fan = rowWithId(results.failedResults, ids[5]);
       assert.match(
         String(fan?.sf__Error),
         /^INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST:.*:WalkMe_NPS_Category__c --$/
       );
-      const ok = results.successfulResults.find((r) => r.Id === ids[1]);
+      const ok = rowWithId(results.successfulResults, ids[1]);
       assert.deepEqual(
         { ...ok },
         {
@@ -213,17 +218,17 @@ describe('Bulk API 2.0 through jsforce', () => {
     assert.deepEqual(Object.keys(leads[0]), ['Id', 'Email', 'Owner.Name']);
     assert.equal(leads[0]['Owner.Name'], 'Ada Admin');
 
-    const created = await (
+    const created = (await (
       await raw(conn, '/jobs/query', {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ operation: 'query', query: 'SELECT Id FROM Lead' })
       })
-    ).json();
+    ).json()) as { id: string; state: string };
     assert.equal(created.state, 'UploadComplete');
     let state = '';
     while (state !== 'JobComplete')
-      state = (await (await raw(conn, `/jobs/query/${created.id}`)).json()).state;
+      state = ((await (await raw(conn, `/jobs/query/${created.id}`)).json()) as { state: string }).state;
     const first = await raw(conn, `/jobs/query/${created.id}/results?maxRecords=6000`);
     assert.equal(first.headers.get('sforce-numberofrecords'), '6000');
     const locator = String(first.headers.get('sforce-locator'));
@@ -262,7 +267,7 @@ describe('Bulk API 2.0 through jsforce', () => {
     assert.equal((await put()).status, 201);
     const again = await put();
     assert.equal(again.status, 400);
-    assert.equal((await again.json())[0].errorCode, 'INVALIDJOB');
+    assert.equal(((await again.json()) as Array<{ errorCode: string }>)[0].errorCode, 'INVALIDJOB');
     await job.abort();
     assert.equal((await job.check()).state, 'Aborted');
     await job.delete();
