@@ -35,7 +35,7 @@ describe('org emulator REST: errors, limits, accounting and faults', () => {
   });
 
   test('missing or invalid token → 401 INVALID_SESSION_ID; unknown route → 404 NOT_FOUND', async () => {
-    for (const headers of [{}, { Authorization: 'Bearer nope' }]) {
+    for (const headers of [{}, { Authorization: 'Bearer nope' }] as Array<Record<string, string>>) {
       const res = await fetch(`${base()}/limits`, { headers });
       assert.equal(res.status, 401);
       assert.deepEqual(await res.json(), [
@@ -87,7 +87,8 @@ describe('org emulator REST: errors, limits, accounting and faults', () => {
   test('an exhausted quota → 403 REQUEST_LIMIT_EXCEEDED', async () => {
     org.quota.set({ remaining: 1 });
     await conn.query('SELECT Id FROM Lead');
-    await assert.rejects(conn.query('SELECT Id FROM Lead'), (e: Error & { errorCode: string }) => {
+    await assert.rejects(conn.query('SELECT Id FROM Lead'), (thrown: unknown) => {
+      const e = thrown as Error & { errorCode: string };
       assert.equal(e.errorCode, 'REQUEST_LIMIT_EXCEEDED');
       assert.equal(e.message, 'TotalRequests Limit exceeded.');
       return true;

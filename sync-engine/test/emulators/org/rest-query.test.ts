@@ -57,7 +57,7 @@ describe('org emulator REST: metadata and SOQL', () => {
     const category = lead.fields.find((f) => f.name === 'WalkMe_NPS_Category__c');
     assert.equal(category?.restrictedPicklist, true);
     assert.deepEqual(
-      category?.picklistValues.map((p) => p.value),
+      category?.picklistValues?.map((p) => p.value),
       ['Promoter', 'Passive', 'Detractor']
     );
     const isConverted = lead.fields.find((f) => f.name === 'IsConverted');
@@ -101,17 +101,20 @@ describe('org emulator REST: metadata and SOQL', () => {
   });
 
   test('query errors: MALFORMED_QUERY, INVALID_FIELD, INVALID_TYPE', async () => {
-    await assert.rejects(conn.query('SELEC Id FROM Lead'), (e: Error & { errorCode: string }) => {
+    await assert.rejects(conn.query('SELEC Id FROM Lead'), (thrown: unknown) => {
+      const e = thrown as Error & { errorCode: string };
       assert.equal(e.errorCode, 'MALFORMED_QUERY');
       assert.match(e.message, /unexpected token: SELEC/);
       return true;
     });
-    await assert.rejects(conn.query('SELECT Naem FROM Account'), (e: Error & { errorCode: string }) => {
+    await assert.rejects(conn.query('SELECT Naem FROM Account'), (thrown: unknown) => {
+      const e = thrown as Error & { errorCode: string };
       assert.equal(e.errorCode, 'INVALID_FIELD');
       assert.match(e.message, /No such column 'Naem' on entity 'Account'/);
       return true;
     });
-    await assert.rejects(conn.query('SELECT Id FROM Foo__c'), (e: Error & { errorCode: string }) => {
+    await assert.rejects(conn.query('SELECT Id FROM Foo__c'), (thrown: unknown) => {
+      const e = thrown as Error & { errorCode: string };
       assert.equal(e.errorCode, 'INVALID_TYPE');
       assert.match(e.message, /sObject type 'Foo__c' is not supported/);
       return true;

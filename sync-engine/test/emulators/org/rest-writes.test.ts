@@ -151,14 +151,12 @@ describe('org emulator REST: writes under Salesforce rules', () => {
     assert.equal(read.Name, 'New');
     await conn.sobject('Lead').update({ Id: created.id!, FirstName: 'Brand' });
     assert.equal(org.data.find('Lead', created.id!)!.Name, 'Brand New');
-    await assert.rejects(
-      conn.sobject('Lead').create({ Email: 'x@acme.example' }),
-      (e: Error & { errorCode: string }) => {
-        assert.equal(e.errorCode, 'REQUIRED_FIELD_MISSING');
-        assert.match(e.message, /Required fields are missing: \[LastName, Company\]/);
-        return true;
-      }
-    );
+    await assert.rejects(conn.sobject('Lead').create({ Email: 'x@acme.example' }), (thrown: unknown) => {
+      const e = thrown as Error & { errorCode: string };
+      assert.equal(e.errorCode, 'REQUIRED_FIELD_MISSING');
+      assert.match(e.message, /Required fields are missing: \[LastName, Company\]/);
+      return true;
+    });
     const many = (await conn
       .sobject('Contact')
       .create([{ LastName: 'A' }, { Email: 'b@acme.example' }], { allOrNone: false })) as Result[];
