@@ -25,7 +25,7 @@ const DAILY_ROWS = 100_000;
 const LEADS = 120_000;
 const MEMORY_ROWS = 1_000_000;
 const LATENCY_MS = 20;
-const NAIVE_SAMPLE = 1_000;
+const NAIVE_SAMPLE = 300;
 /** Calls every run spends on bookkeeping: limits, describe, run record create and update, rejected-rows file. */
 const BOOKKEEPING_CALLS = 5;
 
@@ -165,7 +165,7 @@ async function main(): Promise<void> {
       connection: conn,
       integration,
       source,
-      options: { ...options, full: true }
+      options: { thresholds: { ...options.thresholds, bulkIngestAbove: Number.MAX_SAFE_INTEGER }, full: true }
     });
     const naive = await naiveSlice(conn);
     const matchedRecords = kinds.changed + kinds.same;
