@@ -228,11 +228,14 @@ describe('org emulator OAuth', () => {
     await conn.authorize(code);
     org.faults.revokeRefreshTokens();
     org.faults.expireSessions();
-    await assert.rejects(conn.query('SELECT Id FROM User'), (thrown: unknown) => {
-      const error = thrown as Error;
-      assert.match(error.message, /expired access\/refresh token/);
-      return true;
-    });
+    await assert.rejects(
+      async () => conn.query('SELECT Id FROM User'),
+      (thrown: unknown) => {
+        const error = thrown as Error;
+        assert.match(error.message, /expired access\/refresh token/);
+        return true;
+      }
+    );
   });
 
   test('auto-approve skips the page', async () => {

@@ -65,7 +65,7 @@ describe('org emulator REST: errors, limits, accounting and faults', () => {
 
   test('a URI over 16,384 bytes → 414; URI plus headers over it → 431', async () => {
     const longQuery = `SELECT Id FROM Lead WHERE Email IN (${Array.from({ length: 900 }, (_, i) => `'someone.${i}@example.com'`).join(',')})`;
-    await assert.rejects(conn.query(longQuery), { name: 'ERROR_HTTP_414' });
+    await assert.rejects(async () => conn.query(longQuery), { name: 'ERROR_HTTP_414' });
     const res = await fetch(`${base()}/limits`, { headers: { ...auth(), 'X-Padding': 'p'.repeat(16_400) } });
     assert.equal(res.status, 431);
   });
@@ -87,12 +87,15 @@ describe('org emulator REST: errors, limits, accounting and faults', () => {
   test('an exhausted quota → 403 REQUEST_LIMIT_EXCEEDED', async () => {
     org.quota.set({ remaining: 1 });
     await conn.query('SELECT Id FROM Lead');
-    await assert.rejects(conn.query('SELECT Id FROM Lead'), (thrown: unknown) => {
-      const e = thrown as Error & { errorCode: string };
-      assert.equal(e.errorCode, 'REQUEST_LIMIT_EXCEEDED');
-      assert.equal(e.message, 'TotalRequests Limit exceeded.');
-      return true;
-    });
+    await assert.rejects(
+      async () => conn.query('SELECT Id FROM Lead'),
+      (thrown: unknown) => {
+        const e = thrown as Error & { errorCode: string };
+        assert.equal(e.errorCode, 'REQUEST_LIMIT_EXCEEDED');
+        assert.equal(e.message, 'TotalRequests Limit exceeded.');
+        return true;
+      }
+    );
     org.quota.set({ remaining: 10 });
     org.faults.exhaustQuota();
     assert.equal(org.quota.remaining, 0);

@@ -79,7 +79,7 @@ describe('org emulator REST: metadata and SOQL', () => {
     assert.equal(second.nextRecordsUrl, undefined);
     const ids = new Set([...first.records, ...second.records].map((r) => r.Id));
     assert.equal(ids.size, 2502);
-    await assert.rejects(conn.queryMore('/services/data/v62.0/query/01gNOPE-2000'), {
+    await assert.rejects(async () => conn.queryMore('/services/data/v62.0/query/01gNOPE-2000'), {
       name: 'INVALID_QUERY_LOCATOR'
     });
   });
@@ -101,28 +101,37 @@ describe('org emulator REST: metadata and SOQL', () => {
   });
 
   test('query errors: MALFORMED_QUERY, INVALID_FIELD, INVALID_TYPE', async () => {
-    await assert.rejects(conn.query('SELEC Id FROM Lead'), (thrown: unknown) => {
-      const e = thrown as Error & { errorCode: string };
-      assert.equal(e.errorCode, 'MALFORMED_QUERY');
-      assert.match(e.message, /unexpected token: SELEC/);
-      return true;
-    });
-    await assert.rejects(conn.query('SELECT Naem FROM Account'), (thrown: unknown) => {
-      const e = thrown as Error & { errorCode: string };
-      assert.equal(e.errorCode, 'INVALID_FIELD');
-      assert.match(e.message, /No such column 'Naem' on entity 'Account'/);
-      return true;
-    });
-    await assert.rejects(conn.query('SELECT Id FROM Foo__c'), (thrown: unknown) => {
-      const e = thrown as Error & { errorCode: string };
-      assert.equal(e.errorCode, 'INVALID_TYPE');
-      assert.match(e.message, /sObject type 'Foo__c' is not supported/);
-      return true;
-    });
-    await assert.rejects(conn.query("SELECT Id FROM Lead WHERE CreatedDate > '2024-01-01'"), {
+    await assert.rejects(
+      async () => conn.query('SELEC Id FROM Lead'),
+      (thrown: unknown) => {
+        const e = thrown as Error & { errorCode: string };
+        assert.equal(e.errorCode, 'MALFORMED_QUERY');
+        assert.match(e.message, /unexpected token: SELEC/);
+        return true;
+      }
+    );
+    await assert.rejects(
+      async () => conn.query('SELECT Naem FROM Account'),
+      (thrown: unknown) => {
+        const e = thrown as Error & { errorCode: string };
+        assert.equal(e.errorCode, 'INVALID_FIELD');
+        assert.match(e.message, /No such column 'Naem' on entity 'Account'/);
+        return true;
+      }
+    );
+    await assert.rejects(
+      async () => conn.query('SELECT Id FROM Foo__c'),
+      (thrown: unknown) => {
+        const e = thrown as Error & { errorCode: string };
+        assert.equal(e.errorCode, 'INVALID_TYPE');
+        assert.match(e.message, /sObject type 'Foo__c' is not supported/);
+        return true;
+      }
+    );
+    await assert.rejects(async () => conn.query("SELECT Id FROM Lead WHERE CreatedDate > '2024-01-01'"), {
       name: 'INVALID_FIELD'
     });
-    await assert.rejects(conn.query('SELECT Id FROM Lead WHERE Owner.Nope = null'), {
+    await assert.rejects(async () => conn.query('SELECT Id FROM Lead WHERE Owner.Nope = null'), {
       name: 'INVALID_FIELD'
     });
   });
