@@ -7,30 +7,27 @@ import { Connection } from '@jsforce/jsforce-node';
 import { StreamingExtension } from '@jsforce/jsforce-node/lib/api/streaming.js';
 import { createEventBus } from '../../../src/emulators/org/event-bus.js';
 import { createStreamingRouter } from '../../../src/emulators/org/streaming.js';
-import { SalesforceApiError } from '../../../src/emulators/org/org-context.js';
-import type { OrgContext, SObjectDescribe } from '../../../src/emulators/org/org-context.js';
+import { startOrgEmulator } from '../../../src/emulators/org/start.js';
+import type { OrgEmulator, OrgHandle } from '../../../src/emulators/org/start.js';
+import type { OrgContext } from '../../../src/emulators/org/org-context.js';
 import type { StreamingOptions } from '../../../src/emulators/org/streaming.js';
 
 const CHANNEL = '/event/WalkMe_Run_Request__e';
 const GOOD_TOKEN = '00D000000000001!good';
 
-/** One org with only what the streaming router reads; auth as the core's middleware does it for CometD. */
-function startOrg(options: StreamingOptions): Promise<{ url: string; org: OrgContext; server: Server }> {
+/**
+ * The streaming router on its own server, with the timeouts under test, over a real emulated org's data
+ * and a fresh event bus; auth follows the contract of the core's guard (a good session sets the user).
+ */
+function startOrg(
+  real: OrgHandle,
+  options: StreamingOptions
+): Promise<{ url: string; org: OrgContext; server: Server }> {
   const org: OrgContext = {
-    orgId: '00D000000000001AAA',
-    instanceUrl: '',
-    events: createEventBus(),
-    data: {
-      describe(name) {
-        if (name !== 'WalkMe_Run_Request__e') {
-          throw new SalesforceApiError(404, 'NOT_FOUND', 'The requested resource does not exist');
-        }
-        return { name, fields: [] } as unknown as SObjectDescribe;
-      },
-      query: () => [],
-      update: () => [],
-      insert: () => []
-    }
+    orgId: real.orgId,
+    instanceUrl: real.instanceUrl,
+    data: real.data,
+    events: createEventBus()
   };
   const app = express();
   app.use('/cometd/:version', (req, res, next) => {
@@ -71,21 +68,27 @@ async function handshake(url: string): Promise<string> {
   return String(reply.clientId);
 }
 
-describe('Streaming API (CometD) through jsforce', () => {
+describe('Streaming router (CometD) through jsforce, with short timeouts', () => {
   // `live` holds connects as long as Salesforce does, so only a delivery can answer them in time;
   // `url` (and its `org`) shortens the timeouts for the tests of them.
   let live: { url: string; org: OrgContext; server: Server };
   let url = '';
   let server: Server;
+  let emulator: OrgEmulator;
   before(async () => {
-    live = await startOrg({});
-    ({ url, server } = await startOrg({ connectTimeoutMs: 300, maxIntervalMs: 1000 }));
+    emulator = await startOrgEmulator({ seed: false });
+    live = await startOrg(emulator.orgs.production, {});
+    ({ url, server } = await startOrg(emulator.orgs.production, {
+      connectTimeoutMs: 300,
+      maxIntervalMs: 1000
+    }));
   });
-  after(() => {
+  after(async () => {
     for (const each of [live.server, server]) {
       each.closeAllConnections();
       each.close();
     }
+    await emulator.stop();
   });
 
   function connection(token = GOOD_TOKEN): Connection {
