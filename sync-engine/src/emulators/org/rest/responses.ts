@@ -8,7 +8,8 @@ import { SalesforceApiError } from '../org-context.js';
 export const JSON_TYPE = 'application/json;charset=UTF-8';
 
 export function sendJson(res: Response, status: number, body: unknown): void {
-  res.status(status).set('Content-Type', JSON_TYPE).send(JSON.stringify(body));
+  // A Buffer, so that express keeps Salesforce's exact content type instead of appending `; charset=utf-8`.
+  res.status(status).set('Content-Type', JSON_TYPE).send(Buffer.from(JSON.stringify(body)));
 }
 
 export function sendError(
