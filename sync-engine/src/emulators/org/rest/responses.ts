@@ -9,7 +9,10 @@ export const JSON_TYPE = 'application/json;charset=UTF-8';
 
 export function sendJson(res: Response, status: number, body: unknown): void {
   // A Buffer, so that express keeps Salesforce's exact content type instead of appending `; charset=utf-8`.
-  res.status(status).set('Content-Type', JSON_TYPE).send(Buffer.from(JSON.stringify(body)));
+  res
+    .status(status)
+    .set('Content-Type', JSON_TYPE)
+    .send(Buffer.from(JSON.stringify(body)));
 }
 
 export function sendError(
