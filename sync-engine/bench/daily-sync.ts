@@ -138,7 +138,7 @@ function row(label: string, calls: number | string, extra = ''): string {
 }
 
 async function main(): Promise<void> {
-  const emulator = await startOrgEmulator();
+  const emulator = await startOrgEmulator({ seed: false });
   const dirs: string[] = [];
   try {
     const daily = emulator.orgs.production;

@@ -27,7 +27,7 @@ export interface Harness {
 }
 
 export async function startHarness(): Promise<Harness> {
-  const emulator = await startOrgEmulator();
+  const emulator = await startOrgEmulator({ seed: false });
   const org = emulator.orgs.production;
   const conn = new Connection({
     oauth2: { loginUrl: org.loginUrl, clientId: org.clientId, clientSecret: org.clientSecret }

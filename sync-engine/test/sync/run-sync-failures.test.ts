@@ -64,9 +64,9 @@ describe('runSync: clear failures', () => {
   });
 
   test('daily API budget insufficient: calls needed and left', async () => {
-    h.org.calls.setQuota({ remaining: 4 });
+    h.org.quota.set({ remaining: 4 });
     const result = await run({});
-    h.org.calls.setQuota({ remaining: 100_000 });
+    h.org.quota.set({ remaining: 100_000 });
     assert.equal(result.status, 'Failed');
     assert.match(result.error!, /needs up to \d+ calls and the org has [0-4] left/);
   });
