@@ -59,7 +59,6 @@ interface IngestRow {
 }
 
 interface IngestJob extends JobBase {
-  kind: 'ingest';
   operation: 'insert' | 'update';
   header: string[] | null;
   rows: IngestRow[];
@@ -67,9 +66,7 @@ interface IngestJob extends JobBase {
 }
 
 interface QueryJob extends JobBase {
-  kind: 'query';
   operation: 'query' | 'queryAll';
-  query: string;
   columns: string[];
   rows: string[][];
 }
@@ -345,7 +342,6 @@ export function createBulk2Router(org: OrgContext, options: Bulk2Options = {}): 
     const object = describeForJob(String(body.object ?? '')).name;
     const now = Date.now();
     const job: IngestJob = {
-      kind: 'ingest',
       id: ids.next('750'),
       operation: operation as IngestJob['operation'],
       object,
@@ -476,11 +472,9 @@ export function createBulk2Router(org: OrgContext, options: Bulk2Options = {}): 
     const rows = org.data.query(soql);
     const now = Date.now();
     const job: QueryJob = {
-      kind: 'query',
       id: ids.next('750'),
       operation,
       object: soqlParser.parseQuery(soql).sObject ?? '',
-      query: soql,
       columns,
       rows: [],
       createdById: userOf(res),
