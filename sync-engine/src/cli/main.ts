@@ -2,11 +2,23 @@
  * `npm run engine -- <command> …`: a small dispatcher; each command lives in its own module and is
  * registered here.
  */
+import { accountsCommand } from './accounts-command.js';
+import { integrationsCommand } from './integrations-command.js';
 import { reportsCommand } from './reports-command.js';
 import { runCommand } from './run-command.js';
+import { startDemoCommand } from './start-demo-command.js';
+import { startCommand, workerCommand } from './start-command.js';
 import type { CliCommand } from './cli-command.js';
 
-const COMMANDS: CliCommand[] = [runCommand, reportsCommand];
+const COMMANDS: CliCommand[] = [
+  runCommand,
+  reportsCommand,
+  startCommand,
+  workerCommand,
+  startDemoCommand,
+  accountsCommand,
+  integrationsCommand
+];
 
 function usage(): string {
   const lines = COMMANDS.map((command) => `  ${command.usage.padEnd(72)} ${command.summary}`);

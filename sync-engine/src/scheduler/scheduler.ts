@@ -23,7 +23,11 @@ function everyMinutes(seconds: number): string {
 
 export class Scheduler {
   readonly runNow: RunNowListener;
-  readonly #onConnected = (orgId: string) => void this.connected(orgId);
+  /** Set-up of orgs connected through this process, so a caller can wait for it. */
+  readonly setups = new Map<string, Promise<void>>();
+  readonly #onConnected = (orgId: string) => {
+    this.setups.set(orgId, this.connected(orgId));
+  };
   readonly #onDisconnected = (orgId: string) => this.runNow.unsubscribe(orgId);
 
   constructor(

@@ -1,0 +1,55 @@
+/** `integrations export --org sandbox > file.json` and `integrations import --org production file.json`. */
+import { readFile } from 'node:fs/promises';
+import { loadConfig } from '../config.js';
+import { startEngine } from '../server/engine.js';
+import { createLogger } from '../server/logger.js';
+import type { CliCommand } from './cli-command.js';
+import { parseArgs } from './cli-command.js';
+import { exportIntegrations, importIntegrations, type IntegrationExport } from './integration-promotion.js';
+
+export const integrationsCommand: CliCommand = {
+  name: 'integrations',
+  usage: 'integrations export --org <org> | import --org <org> <file.json>',
+  summary: 'copy integration definitions between connected orgs (Sandbox → Production)',
+  async run(args) {
+    const { positionals, values } = parseArgs(args, ['org']);
+    const [action, file] = positionals;
+    const org = values.get('org');
+    if (!org || (action !== 'export' && action !== 'import') || (action === 'import' && !file)) {
+      process.stderr.write(`Usage: npm run engine -- ${integrationsCommand.usage}\n`);
+      return 2;
+    }
+    const engine = await startEngine(loadConfig(), { role: 'none', logger: createLogger({ level: 'warn' }) });
+    try {
+      const account = await engine.ctx.store.accounts.find(org);
+      if (!account) {
+        process.stderr.write(`No connected account matches "${org}".\n`);
+        return 1;
+      }
+      if (action === 'export') {
+        const integrations = await engine.ctx.orgs.use(account.orgId, (conn) => exportIntegrations(conn));
+        const out: IntegrationExport = {
+          exportedFrom: { orgId: account.orgId, orgName: account.orgName, environment: account.environment },
+          exportedAt: new Date().toISOString(),
+          integrations
+        };
+        process.stdout.write(JSON.stringify(out, null, 2) + '\n');
+        process.stderr.write(`Exported ${integrations.length} integrations from ${account.orgName}.\n`);
+        return 0;
+      }
+      const parsed = JSON.parse(await readFile(file!, 'utf8')) as IntegrationExport;
+      const report = await engine.ctx.orgs.use(account.orgId, (conn, current) =>
+        importIntegrations(conn, parsed.integrations, current.connectionRecordId)
+      );
+      const lines = [
+        `Imported into ${account.orgName} (${account.environment}): ${report.created.length} created, ${report.updated.length} updated, ${report.skipped.length} not imported.`,
+        ...report.skipped.map((s) => `  not imported: ${s.name}: ${s.reason}`),
+        ...report.droppedMappings.map((d) => `  mapping dropped: ${d.name}: ${d.field}: ${d.reason}`)
+      ];
+      process.stdout.write(lines.join('\n') + '\n');
+      return report.skipped.length || report.droppedMappings.length ? 3 : 0;
+    } finally {
+      await engine.stop();
+    }
+  }
+};
