@@ -108,7 +108,9 @@ for (const [name, check] of stages) {
   console.log(
     `${problems.length ? '✗' : '✓'} ${name}: ${problems.length ? `${problems.length} problem(s)` : 'clean'}`
   );
-  for (const problem of problems) console.log(`    ${problem}`);
+  // Parser messages list every expected token: the first line of each says what and where.
+  for (const problem of problems)
+    console.log(`    ${problem.length > 400 ? `${problem.slice(0, 400)}…` : problem}`);
   failed ||= problems.length > 0;
 }
 console.log(`check:apex: ${files.length} Apex file(s) ${failed ? 'FAILED' : 'passed'}`);
