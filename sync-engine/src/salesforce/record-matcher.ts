@@ -127,11 +127,21 @@ export async function loadObjectIndex(
   const records = await conn.bulk2.query(soql, polling);
   const index: CandidateIndex = new Map();
   await new Promise<void>((resolve, reject) => {
-    records.on('record', (record: Record<string, unknown>) => addTo(index, toCandidate(spec, record)));
+    records.on('record', (record: Record<string, unknown>) => {
+      if (!isRepeatedHeader(record)) addTo(index, toCandidate(spec, record));
+    });
     records.on('error', reject);
     records.on('end', resolve);
   });
   return index;
+}
+
+/**
+ * Every Bulk API 2.0 results page is a CSV file with its own header, and jsforce 3 (`QueryJobV2.result()`)
+ * pipes all pages into one CSV parser, so each page after the first yields its header as a record.
+ */
+function isRepeatedHeader(record: Record<string, unknown>): boolean {
+  return Object.entries(record).every(([column, value]) => value === column);
 }
 
 /** Records by id (for following converted Leads to their Contacts), in URL-sized statements. */

@@ -62,6 +62,28 @@ describe('runSync: matching strategies, writers and write failures', () => {
     assert.ok((h.org.calls.byKind.bulk2 ?? 0) > 0);
   });
 
+  test('Bulk API 2.0 query over several result pages: later pages match, their headers never do', async () => {
+    // The emulator, like Salesforce, starts every results page with the CSV header (10,000 rows a page).
+    const ids = loadLeads(
+      h.org,
+      Array.from({ length: 10_050 }, (_, i) => ({ Email: `page${i}@w0.test` }))
+    );
+    await writeReport(h.dir, 'w0', [HEADER, ['page10040@w0.test', '', '3', ''], ['Email', '', '3', '']]);
+    const result = await runSync({
+      connection: h.conn,
+      integration: integrationFor('w0'),
+      source: h.source,
+      options: fastOptions({ thresholds: { bulkQueryAbove: 1, bulkIngestAbove: 1000 } })
+    });
+    assert.equal(result.strategy.match, 'bulk-query');
+    assert.equal(result.counts.updated, 1);
+    assert.equal(result.counts.unmatched, 1, JSON.stringify(result.rejected));
+    assert.equal(
+      readRecord(h.org, 'Lead', ids[10040], ['WalkMe_Logins_Last_30_Days__c']).WalkMe_Logins_Last_30_Days__c,
+      3
+    );
+  });
+
   test('SOQL matching cuts queries by URL length; Collections write 200 a call', async () => {
     const count = 450;
     loadLeads(
