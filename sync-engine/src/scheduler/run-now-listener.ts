@@ -13,6 +13,22 @@ import { requestRun } from './run-requests.js';
 
 export const RUN_REQUEST_CHANNEL = '/event/WalkMe_Run_Request__e';
 
+/** The parts of Faye's Client its type declarations leave out. */
+interface FayeClientInternals {
+  disconnect?: () => PromiseLike<unknown> | undefined;
+  _state?: number;
+  _dispatcher?: {
+    close?: () => void;
+    _envelopes?: Record<
+      string,
+      { timer?: NodeJS.Timeout | null; request?: PromiseLike<{ abort?: () => void } | undefined> | null }
+    >;
+  };
+}
+
+/** Faye's `Client.DISCONNECTED` state: the client stops cycling its connection. */
+const FAYE_DISCONNECTED = 4;
+
 interface RunRequestMessage {
   payload?: { Integration_Id__c?: string; Run_Id__c?: string; Dry_Run__c?: boolean };
   event?: { replayId?: number };
@@ -33,7 +49,7 @@ export class RunNowListener {
   }
 
   async subscribe(orgId: string): Promise<void> {
-    this.unsubscribe(orgId);
+    await this.unsubscribe(orgId);
     const conn: Connection = await this.ctx.orgs.get(orgId);
     const replayId = (await this.ctx.store.accounts.runRequestReplayId(orgId)) ?? -1;
     const client = conn.streaming.createClient([
@@ -47,16 +63,29 @@ export class RunNowListener {
     this.ctx.logger.info({ orgId, replayId }, 'listening for Run Now');
   }
 
-  unsubscribe(orgId: string): void {
-    const client = this.#clients.get(orgId);
+  async unsubscribe(orgId: string): Promise<void> {
+    const client = this.#clients.get(orgId) as unknown as FayeClientInternals | undefined;
     this.#clients.delete(orgId);
-    // Faye's Client has disconnect() at runtime; its type declarations leave it out.
-    (client as unknown as { disconnect?: () => void } | undefined)?.disconnect?.();
+    if (!client) return;
+    // Faye's disconnect() only acts on a connected client and only closes its transport once the server
+    // answers; closing the dispatcher ourselves ends its long-poll and retry timers in every state.
+    await Promise.race([client.disconnect?.(), new Promise((r) => setTimeout(r, 1_000).unref())]);
+    client._state = FAYE_DISCONNECTED;
+    const dispatcher = client._dispatcher;
+    dispatcher?.close?.();
+    // Messages in flight would otherwise be retried for ever against a server that is gone.
+    for (const envelope of Object.values(dispatcher?._envelopes ?? {})) {
+      clearTimeout(envelope.timer ?? undefined);
+      // Without its request, Faye's error handler leaves the envelope alone instead of scheduling a retry.
+      void envelope.request?.then((req) => req?.abort?.());
+      envelope.request = null;
+    }
+    if (dispatcher) dispatcher._envelopes = {};
   }
 
-  stop(): void {
+  async stop(): Promise<void> {
     this.#stopped = true;
-    for (const orgId of [...this.#clients.keys()]) this.unsubscribe(orgId);
+    await Promise.all([...this.#clients.keys()].map((orgId) => this.unsubscribe(orgId)));
   }
 
   async #handle(orgId: string, message: RunRequestMessage): Promise<void> {
@@ -88,7 +117,7 @@ export class RunNowListener {
   /** A refused session: renew the token and subscribe again from the last event seen, unless revoked. */
   #resubscribe(orgId: string, reason: string): void {
     this.ctx.logger.warn({ orgId, reason }, 'Run Now subscription lost');
-    this.unsubscribe(orgId);
+    void this.unsubscribe(orgId);
     this.ctx.orgs.forget(orgId);
     setTimeout(() => {
       if (this.#stopped) return;

@@ -28,7 +28,7 @@ export class Scheduler {
   readonly #onConnected = (orgId: string) => {
     this.setups.set(orgId, this.connected(orgId));
   };
-  readonly #onDisconnected = (orgId: string) => this.runNow.unsubscribe(orgId);
+  readonly #onDisconnected = (orgId: string) => void this.runNow.unsubscribe(orgId);
 
   constructor(
     private readonly ctx: EngineContext,
@@ -38,7 +38,10 @@ export class Scheduler {
     this.runNow = new RunNowListener(ctx, boss);
   }
 
+  #runNow = true;
+
   async start(options: { runNow?: boolean } = {}): Promise<void> {
+    this.#runNow = options.runNow !== false;
     const s = this.ctx.config.scheduler;
     const handlers: Array<[string, string, () => Promise<unknown>]> = [
       [QUEUES.tick, everyMinutes(s.tickSeconds), () => this.tick()],
@@ -55,7 +58,7 @@ export class Scheduler {
     }
     this.ctx.accountEvents.on('connected', this.#onConnected);
     this.ctx.accountEvents.on('disconnected', this.#onDisconnected);
-    if (options.runNow !== false) {
+    if (this.#runNow) {
       for (const account of await this.ctx.store.accounts.list()) {
         if (account.status !== 'connected') continue;
         await this.runNow
@@ -67,10 +70,11 @@ export class Scheduler {
     }
   }
 
-  stop(): void {
+  async stop(): Promise<void> {
     this.ctx.accountEvents.off('connected', this.#onConnected);
     this.ctx.accountEvents.off('disconnected', this.#onDisconnected);
-    this.runNow.stop();
+    await Promise.allSettled(this.setups.values());
+    await this.runNow.stop();
   }
 
   /** A newly connected org: its catalog, its schedules, its Run Now subscription. */
@@ -81,7 +85,7 @@ export class Scheduler {
         : await refreshCatalog(this.ctx, this.clock());
       await this.ctx.orgs.use(orgId, (conn) => pushCatalog(conn, reports));
       await this.refreshOrg(orgId);
-      await this.runNow.subscribe(orgId);
+      if (this.#runNow) await this.runNow.subscribe(orgId);
     } catch (error) {
       this.ctx.logger.warn({ orgId, err: String(error) }, 'setting up the new connection failed');
     }

@@ -108,7 +108,7 @@ export async function startEngine(config: EngineConfig, options: EngineOptions):
         server.closeAllConnections();
         await new Promise<void>((resolve) => server!.close(() => resolve()));
       }
-      scheduler.stop();
+      await scheduler.stop();
       await worker.stop();
       await boss.stop({ graceful: true, timeout: 10_000 });
       await db.close();
