@@ -115,7 +115,7 @@ describe('connecting an org over OAuth (web server flow with PKCE)', () => {
     h.orgs.orgs.sandbox.faults.expireSessions();
     h.engine.ctx.orgs.forget(orgId);
     await assert.rejects(
-      h.engine.ctx.orgs.use(orgId, (c) => c.query('SELECT Id FROM Lead LIMIT 1')),
+      h.engine.ctx.orgs.use(orgId, async (c) => await c.query('SELECT Id FROM Lead LIMIT 1')),
       {
         name: 'NeedsReconnectionError',
         message: /revoked or has expired.*reconnect the account/
