@@ -288,7 +288,8 @@ class SyncRun {
       counts: { ...this.counts },
       apiCalls: 0,
       strategy: this.strategy,
-      rejected: this.rejected,
+      // Invalid rows are settled as read, the others after their batch is matched or written.
+      rejected: this.rejected.sort((a, b) => a.row - b.row),
       rejectedOmitted: this.rejectedOmitted,
       changesSample: this.changesSample,
       ...(error ? { error } : {}),

@@ -21,7 +21,8 @@ export type FieldType =
   | 'percent'
   | 'date'
   | 'datetime'
-  | 'reference';
+  | 'reference'
+  | 'base64';
 
 export interface PicklistValue {
   value: string;
@@ -94,7 +95,8 @@ const SOAP_TYPES: Record<FieldType, string> = {
   currency: 'xsd:double',
   percent: 'xsd:double',
   date: 'xsd:date',
-  datetime: 'xsd:dateTime'
+  datetime: 'xsd:dateTime',
+  base64: 'xsd:base64Binary'
 };
 
 /** A field with Salesforce's defaults for everything not given. */

@@ -1,6 +1,6 @@
 /**
  * Faithful definitions of the standard objects the product touches (Lead, Contact, Account, User,
- * Organization): the fields, types, lengths and flags a real org's describe reports for them, per the
+ * ContentVersion, Organization): the fields, types, lengths and flags a real org's describe reports for them, per the
  * Object Reference for the Salesforce Platform. Custom fields from the package are merged in later.
  */
 import { field, type FieldDef, type PicklistValue } from './schema-types.js';
@@ -189,6 +189,25 @@ const contactFields = (): FieldDef[] => [
   field({ name: 'LastActivityDate', label: 'Last Activity', type: 'date', ...readOnly })
 ];
 
+/**
+ * The few ContentVersion fields a file upload sets (the engine attaches a run's rejected rows as CSV):
+ * FirstPublishLocationId is create-only; VersionData is base64 (Object Reference, ContentVersion).
+ */
+const contentVersionFields = (): FieldDef[] => [
+  ...systemFields({ owner: true }),
+  text('Title', 'Title', 255, { nillable: false }),
+  text('PathOnClient', 'Path On Client', 500),
+  field({ name: 'VersionData', label: 'Version Data', type: 'base64' }),
+  field({
+    name: 'FirstPublishLocationId',
+    label: 'First Publish Location ID',
+    type: 'reference',
+    length: 18,
+    referenceTo: ['WalkMe_Sync_Run__c', 'Account', 'Contact', 'Lead', 'User'],
+    updateable: false
+  })
+];
+
 const accountFields = (): FieldDef[] => [
   ...systemFields({ owner: true }),
   text('Name', 'Account Name', 255, { required: true }),
@@ -292,6 +311,14 @@ export const STANDARD_OBJECTS: StandardObjectSpec[] = [
     writable: true
   },
   { name: 'User', label: 'User', labelPlural: 'Users', keyPrefix: '005', fields: userFields, writable: true },
+  {
+    name: 'ContentVersion',
+    label: 'Content Version',
+    labelPlural: 'Content Versions',
+    keyPrefix: '068',
+    fields: contentVersionFields,
+    writable: true
+  },
   {
     name: 'Organization',
     label: 'Organization',
