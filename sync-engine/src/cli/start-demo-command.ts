@@ -72,20 +72,44 @@ export function runSummary(run: RunRecord): string {
   return lines.join('\n');
 }
 
+/** The emulators on fixed ports, with a message that says what to do when one is taken. */
+async function startEmulators(port: number, persistFile: string) {
+  try {
+    const insights = await startInsightsEmulator({ port: port + 10 });
+    try {
+      const orgs = await startOrgEmulator({
+        ports: { production: port, sandbox: port + 1 },
+        autoApprove: true,
+        persistFile
+      });
+      return { insights, orgs };
+    } catch (error) {
+      await insights.stop();
+      throw error;
+    }
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
+    throw new Error(
+      `${(error as Error).message}: ports ${port}, ${port + 1} and ${port + 10} are needed. ` +
+        'Is `npm run emulator` or another `npm start` running? Stop it, or choose other ports with `npm start -- --port N`.'
+    );
+  }
+}
+
 export const startDemoCommand: CliCommand = {
   name: 'start-demo',
-  usage: 'start-demo [--once]',
+  usage: 'start-demo [--once] [--port 4010]',
   summary: 'npm start: emulators + engine on PGlite, Sandbox connected, sample integration run once',
   async run(args) {
-    const { flags } = parseArgs(args, []);
+    const { flags, values } = parseArgs(args, ['port']);
+    // The same ports as `npm run emulator`: Production on N, Sandbox on N+1, Insights on N+10.
+    const port = Number(values.get('port') ?? 4010);
+    if (!Number.isInteger(port) || port < 1 || port > 65_525)
+      throw new Error(`--port ${values.get('port')}: not a port.`);
     const base = loadConfig();
     mkdirSync(base.dataDir, { recursive: true });
     const out = (line = '') => process.stdout.write(line + '\n');
-    const insights = await startInsightsEmulator();
-    const orgs = await startOrgEmulator({
-      autoApprove: true,
-      persistFile: join(base.dataDir, 'org-emulator.json')
-    });
+    const { insights, orgs } = await startEmulators(port, join(base.dataDir, 'org-emulator.json'));
     const { sandbox, production } = orgs.orgs;
     const config: EngineConfig = {
       ...base,
