@@ -26,6 +26,11 @@ export class ApiAccounting {
   total = 0;
   used = 0;
 
+  /** Bulk API batches processed today (shared by Bulk API and 2.0; 15,000 per 24 h). */
+  bulkBatches = 0;
+  /** Bulk API 2.0 query jobs created today (10,000 per 24 h). */
+  bulkQueryJobs = 0;
+
   constructor(public max: number) {}
 
   get remaining(): number {
@@ -47,6 +52,18 @@ export class ApiAccounting {
       this.total += 1;
     }
     return true;
+  }
+
+  /**
+   * An ingest job of `records` rows: Salesforce makes one batch per 10,000 records, and the empty
+   * parent batch does not count ("Understanding Bulk API 2.0 Ingest"; query jobs consume no batches).
+   */
+  countIngestBatches(records: number): void {
+    this.bulkBatches += Math.ceil(records / 10_000);
+  }
+
+  countQueryJob(): void {
+    this.bulkQueryJobs += 1;
   }
 
   /** Clears the per-kind counters and `total` (the quota's usage is kept). */

@@ -402,6 +402,7 @@ export function createBulk2Router(org: OrgContext, options: Bulk2Options = {}): 
         touch(job, 'Failed');
       } else {
         touch(job, 'UploadComplete');
+        org.allocations.countIngestBatches(job.rows.length);
         void runIngest(job);
       }
     } else if (state === 'Aborted' && !FINAL_STATES.has(job.state)) {
@@ -488,6 +489,7 @@ export function createBulk2Router(org: OrgContext, options: Bulk2Options = {}): 
       ...formatOf(body)
     };
     queryJobs.set(job.id, job);
+    org.allocations.countQueryJob();
     void runQuery(job, rows);
     sendJson(res, 200, queryInfo(job, false));
   });

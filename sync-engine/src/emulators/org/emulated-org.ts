@@ -6,7 +6,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express, { type Express, type Request } from 'express';
 import { ApiAccounting } from './api-accounting.js';
-import { createBulk2Router } from './bulk2.js';
+import { createBulk2Router, type Bulk2Options } from './bulk2.js';
 import { createControlRouter } from './control-router.js';
 import { createEventBus } from './event-bus.js';
 import { OrgFaults } from './faults.js';
@@ -20,7 +20,7 @@ import { apiGuard, callKindOf, requestSizeGuard } from './rest/request-guards.js
 import { NOT_FOUND_MESSAGE, salesforceErrorHandler, sendError, sendJson } from './rest/responses.js';
 import { createRestRouter } from './rest/rest-router.js';
 import { buildOrgSchema, type OrgSchema } from './schema/org-schema.js';
-import { createStreamingRouter } from './streaming.js';
+import { createStreamingRouter, type StreamingOptions } from './streaming.js';
 
 export interface OrgConfig {
   /** 1, 2, …: makes the org id and record ids distinct across orgs. */
@@ -37,6 +37,9 @@ export interface OrgConfig {
   accessTokenTtlSeconds: number;
   rotateRefreshTokens: boolean;
   autoApprove: boolean;
+  /** Shorter CometD timeouts or a smaller upload limit, for tests. */
+  streaming?: StreamingOptions;
+  bulk2?: Bulk2Options;
 }
 
 /** Data persisted across restarts. */
@@ -193,14 +196,15 @@ export class EmulatedOrg {
         return self().url;
       },
       data: org,
-      events: this.events
+      events: this.events,
+      allocations: this.accounting
     };
-    app.use(`${versioned}/jobs`, createBulk2Router(context));
+    app.use(`${versioned}/jobs`, createBulk2Router(context, this.config.bulk2));
     app.use(versioned, createRestRouter(this));
     app.use(
       '/cometd/:version',
       apiGuard(this, () => 'streaming', { optional: true }),
-      createStreamingRouter(context)
+      createStreamingRouter(context, this.config.streaming)
     );
     app.use((_req, res) => sendError(res, 404, 'NOT_FOUND', NOT_FOUND_MESSAGE));
     app.use(salesforceErrorHandler);

@@ -123,12 +123,19 @@ export interface OrgEventBus {
   ): () => void;
 }
 
+/** The daily Bulk API allocations the org reports in `/limits`. */
+export interface BulkAllocations {
+  countIngestBatches(records: number): void;
+  countQueryJob(): void;
+}
+
 /** What the protocol routers get for one org. Authentication and API-call accounting happen before them. */
 export interface OrgContext {
   readonly orgId: string;
   readonly instanceUrl: string;
   readonly data: OrgData;
   readonly events: OrgEventBus;
+  readonly allocations: BulkAllocations;
 }
 
 /**

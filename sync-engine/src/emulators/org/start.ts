@@ -6,11 +6,13 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { samplePopulation, type SampleUser } from '../sample-population.js';
 import type { CallKind } from './api-accounting.js';
+import type { Bulk2Options } from './bulk2.js';
 import { EmulatedOrg, type OrgSnapshot } from './emulated-org.js';
 import type { OrgFaults } from './faults.js';
 import type { OrgEventBus } from './org-context.js';
 import type { OrgRecords } from './org-records.js';
 import { seedFromPath, seedPopulation, seedRecords, type SeedCounts } from './seed/seed-data.js';
+import type { StreamingOptions } from './streaming.js';
 
 export const DEFAULT_CLIENT_ID = 'emulator-client';
 export const DEFAULT_CLIENT_SECRET = 'emulator-secret';
@@ -50,6 +52,10 @@ export interface OrgEmulatorOptions {
   dailyApiLimit?: number;
   /** JSON file the data is loaded from at start (when it exists) and saved to at stop. */
   persistFile?: string;
+  /** CometD timeouts (default Salesforce's: connect held 110 s, idle client forgotten after 40 s). */
+  streaming?: StreamingOptions;
+  /** Bulk API 2.0 pacing and upload limit (default 100 MB). */
+  bulk2?: Bulk2Options;
 }
 
 export interface OrgHandle {
@@ -168,7 +174,9 @@ export async function startOrgEmulator(options: OrgEmulatorOptions = {}): Promis
     dailyApiLimit: options.dailyApiLimit ?? 100_000,
     accessTokenTtlSeconds: options.accessTokenTtlSeconds ?? 7200,
     rotateRefreshTokens: options.rotateRefreshTokens ?? false,
-    autoApprove: options.autoApprove ?? false
+    autoApprove: options.autoApprove ?? false,
+    streaming: options.streaming,
+    bulk2: options.bulk2
   };
   const orgs: Record<OrgName, EmulatedOrg> = {
     production: new EmulatedOrg({

@@ -1,5 +1,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { createHmac } from 'node:crypto';
 import { Connection, OAuth2 } from '@jsforce/jsforce-node';
 import { startOrgEmulator, type OrgEmulator, type OrgHandle } from '../../../src/emulators/org/start.js';
 
@@ -28,6 +29,17 @@ async function signIn(authorizeUrl: string, username: string, password: string):
   assert.equal(res.status, 302, await res.clone().text());
   return new URL(res.headers.get('location')!);
 }
+
+/** A connection authorized through the web server flow with PKCE. */
+async function authorized(org: OrgHandle): Promise<{ conn: Connection; oauth2: OAuth2 }> {
+  const oauth2 = oauth(org);
+  const location = await signIn(oauth2.getAuthorizationUrl(), org.username, org.password);
+  const conn = new Connection({ oauth2 });
+  await conn.authorize(location.searchParams.get('code')!);
+  return { conn, oauth2 };
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function oauth(org: OrgHandle, redirectUri = REDIRECT): OAuth2 {
   return new OAuth2({
@@ -249,5 +261,112 @@ describe('org emulator OAuth', () => {
     } finally {
       org.options.autoApprove = false;
     }
+  });
+
+  test('the token answer has no expires_in, issued_at in ms, a verifiable signature and an 18-char org id', async () => {
+    const oauth2 = oauth(org);
+    const location = await signIn(oauth2.getAuthorizationUrl(), org.username, org.password);
+    const answer = (await oauth2.requestToken(location.searchParams.get('code')!)) as unknown as Record<
+      string,
+      string
+    >;
+    assert.equal(answer.expires_in, undefined);
+    assert.match(answer.issued_at, /^\d{13}$/);
+    assert.equal(answer.token_type, 'Bearer');
+    assert.equal(answer.instance_url, org.instanceUrl);
+    assert.equal(answer.id, `${org.loginUrl}/id/${org.orgId}/${org.userId}`);
+    const signature = createHmac('sha256', org.clientSecret)
+      .update(answer.id + answer.issued_at)
+      .digest('base64');
+    assert.equal(answer.signature, signature);
+    assert.match(org.orgId, /^00D\w{15}$/);
+    assert.notEqual(emulator.orgs.sandbox.orgId, org.orgId);
+    const res = await fetch(`${org.loginUrl}/services/oauth2/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ grant_type: 'nope', client_id: org.clientId })
+    });
+    assert.equal(res.status, 400);
+    assert.equal(res.headers.get('content-type'), 'application/json;charset=UTF-8');
+    assert.deepEqual(await res.json(), {
+      error: 'unsupported_grant_type',
+      error_description: 'grant type not supported'
+    });
+    await assert.rejects(
+      new OAuth2({ loginUrl: org.loginUrl, clientId: 'unknown', clientSecret: 'x' }).refreshToken('x'),
+      { name: 'invalid_client_id' }
+    );
+  });
+
+  test('a user holds at most 5 refresh tokens per app: a sixth approval silently revokes the oldest', async () => {
+    const refreshTokens: string[] = [];
+    for (let i = 0; i < 6; i++) refreshTokens.push((await authorized(org)).conn.refreshToken!);
+    const oauth2 = oauth(org);
+    await assert.rejects(oauth2.refreshToken(refreshTokens[0]), {
+      name: 'invalid_grant',
+      message: 'expired access/refresh token'
+    });
+    for (const token of refreshTokens.slice(1)) assert.ok((await oauth2.refreshToken(token)).access_token);
+  });
+
+  test('access tokens expire after the configured lifetime and jsforce refreshes on the 401', async () => {
+    org.options.accessTokenTtlSeconds = 0.2;
+    try {
+      const { conn } = await authorized(org);
+      const refreshed: string[] = [];
+      conn.on('refresh', (token: string) => refreshed.push(token));
+      await conn.query('SELECT Id FROM User');
+      assert.equal(refreshed.length, 0);
+      await sleep(300);
+      await conn.query('SELECT Id FROM User');
+      assert.equal(refreshed.length, 1);
+    } finally {
+      org.options.accessTokenTtlSeconds = 7200;
+    }
+  });
+
+  test('revoke: an access token alone, then logout(true) the refresh token; unknown or missing tokens', async () => {
+    const { conn, oauth2 } = await authorized(org);
+    const limits = (token: string) =>
+      fetch(`${org.instanceUrl}/services/data/v62.0/limits`, {
+        headers: { Authorization: `Bearer ${token}` }
+      });
+    const access = conn.accessToken!;
+    const refresh = conn.refreshToken!;
+    await oauth2.revokeToken(access);
+    assert.equal((await limits(access)).status, 401);
+    const renewed = await oauth2.refreshToken(refresh);
+    assert.equal((await limits(renewed.access_token)).status, 200);
+    conn.accessToken = renewed.access_token;
+    await conn.logout(true);
+    await assert.rejects(oauth2.refreshToken(refresh), { name: 'invalid_grant' });
+    assert.equal((await limits(renewed.access_token)).status, 401);
+    const revoke = (body: Record<string, string>) =>
+      fetch(`${org.loginUrl}/services/oauth2/revoke`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams(body)
+      });
+    const unknown = await revoke({ token: refresh });
+    assert.equal(unknown.status, 400);
+    assert.equal(((await unknown.json()) as { error: string }).error, 'invalid_token');
+    const missing = await revoke({});
+    assert.equal(missing.status, 400);
+    assert.equal(((await missing.json()) as { error: string }).error, 'unsupported_token_type');
+  });
+
+  test('the sandbox has its own login URL, user and org; the production user cannot sign in there', async () => {
+    const sandbox = emulator.orgs.sandbox;
+    assert.notEqual(sandbox.loginUrl, org.loginUrl);
+    assert.equal(sandbox.username, 'admin@acme.example.sandbox');
+    const conn = new Connection({
+      oauth2: { loginUrl: sandbox.loginUrl, clientId: sandbox.clientId, clientSecret: sandbox.clientSecret }
+    });
+    await assert.rejects(conn.login(org.username, org.password), { name: 'invalid_grant' });
+    const userInfo = await conn.login(sandbox.username, sandbox.password);
+    assert.equal(userInfo.organizationId, sandbox.orgId);
+    assert.equal(conn.instanceUrl, sandbox.instanceUrl);
+    const result = await conn.query<{ IsSandbox: boolean }>('SELECT IsSandbox FROM Organization');
+    assert.equal(result.records[0].IsSandbox, true);
   });
 });

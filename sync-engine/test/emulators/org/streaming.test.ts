@@ -5,6 +5,7 @@ import type { Server } from 'node:http';
 import express from 'express';
 import { Connection } from '@jsforce/jsforce-node';
 import { StreamingExtension } from '@jsforce/jsforce-node/lib/api/streaming.js';
+import { ApiAccounting } from '../../../src/emulators/org/api-accounting.js';
 import { createEventBus } from '../../../src/emulators/org/event-bus.js';
 import { createStreamingRouter } from '../../../src/emulators/org/streaming.js';
 import { startOrgEmulator } from '../../../src/emulators/org/start.js';
@@ -27,7 +28,8 @@ function startOrg(
     orgId: real.orgId,
     instanceUrl: real.instanceUrl,
     data: real.data,
-    events: createEventBus()
+    events: createEventBus(),
+    allocations: new ApiAccounting(1000)
   };
   const app = express();
   app.use('/cometd/:version', (req, res, next) => {

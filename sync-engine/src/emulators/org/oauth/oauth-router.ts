@@ -7,6 +7,7 @@
 import { createHash, createHmac } from 'node:crypto';
 import express, { type Request, type Response, type Router } from 'express';
 import { API_VERSION } from '../org-records.js';
+import { sendJson } from '../rest/responses.js';
 import type { EmulatedUser, TokenStore } from './token-store.js';
 import { renderAuthorizePage } from './authorize-page.js';
 
@@ -22,7 +23,7 @@ export interface OAuthOrg {
 type Params = Record<string, string | undefined>;
 
 const oauthError = (res: Response, status: number, error: string, description: string): void => {
-  res.status(status).json({ error, error_description: description });
+  sendJson(res, status, { error, error_description: description });
 };
 
 const base64url = (buffer: Buffer): string => buffer.toString('base64url');
@@ -218,7 +219,7 @@ export function createOAuthRouter(org: OAuthOrg): Router {
           ? tokens.issueRefreshToken(app.clientId, user.id, code.scope)
           : undefined;
         const access = tokens.issueAccessToken(user.id, app.clientId, refresh ?? null);
-        res.json(tokenResponse(org, user, app.clientSecret, access, code.scope, refresh));
+        sendJson(res, 200, tokenResponse(org, user, app.clientSecret, access, code.scope, refresh));
         return;
       }
       case 'refresh_token': {
@@ -234,7 +235,7 @@ export function createOAuthRouter(org: OAuthOrg): Router {
         const user = tokens.user(refresh.userId)!;
         const access = tokens.issueAccessToken(user.id, app.clientId, refreshValue);
         const rotated = tokens.options.rotateRefreshTokens ? refreshValue : undefined;
-        res.json(tokenResponse(org, user, app.clientSecret, access, refresh.scope, rotated));
+        sendJson(res, 200, tokenResponse(org, user, app.clientSecret, access, refresh.scope, rotated));
         return;
       }
       case 'password': {
@@ -243,7 +244,7 @@ export function createOAuthRouter(org: OAuthOrg): Router {
         const user = tokens.authenticate(p.username, p.password);
         if (!user) return oauthError(res, 400, 'invalid_grant', 'authentication failure');
         const access = tokens.issueAccessToken(user.id, app.clientId, null);
-        res.json(tokenResponse(org, user, app.clientSecret, access, 'api id'));
+        sendJson(res, 200, tokenResponse(org, user, app.clientSecret, access, 'api id'));
         return;
       }
       default:
@@ -270,7 +271,7 @@ export function createOAuthRouter(org: OAuthOrg): Router {
       return;
     }
     const body = identityBody(org, user);
-    res.json({
+    sendJson(res, 200, {
       sub: body.id,
       user_id: user.id,
       organization_id: org.orgId,
@@ -304,7 +305,7 @@ export function createOAuthRouter(org: OAuthOrg): Router {
       res.status(403).type('text/plain').send('Bad_Id');
       return;
     }
-    res.json(identityBody(org, user));
+    sendJson(res, 200, identityBody(org, user));
   });
 
   return router;

@@ -23,9 +23,9 @@ function limitsBody(accounting: ApiAccounting) {
   return {
     DailyApiRequests: { Max: accounting.max, Remaining: accounting.remaining },
     DailyAsyncApexExecutions: fixed(250000),
-    DailyBulkApiBatches: fixed(15000),
+    DailyBulkApiBatches: { Max: 15000, Remaining: Math.max(0, 15000 - accounting.bulkBatches) },
     DailyBulkV2QueryFileStorageMB: fixed(976562),
-    DailyBulkV2QueryJobs: fixed(10000),
+    DailyBulkV2QueryJobs: { Max: 10000, Remaining: Math.max(0, 10000 - accounting.bulkQueryJobs) },
     DailyDeliveredPlatformEvents: fixed(50000),
     DailyStreamingApiEvents: fixed(1000000),
     DataStorageMB: fixed(1024),

@@ -16,7 +16,10 @@ import { compileWhere } from './soql-where.js';
 
 const { parseQuery } = soqlParser;
 
-/** Statement length limit (SOQL and SOSL Limits: 100,000 characters). */
+/**
+ * Statement length limit (SOQL and SOSL Limits: 100,000 characters). Salesforce's words, as captured in
+ * django-salesforce/django-salesforce#164: `SOQL statements can not be longer than 100000 characters`.
+ */
 export const MAX_SOQL_LENGTH = 100_000;
 
 export interface CompiledQuery {
@@ -40,7 +43,7 @@ function parse(soql: string): Query {
     throw new SalesforceApiError(
       400,
       'MALFORMED_QUERY',
-      `SOQL statements cannot be longer than ${MAX_SOQL_LENGTH} characters.`
+      `SOQL statements can not be longer than ${MAX_SOQL_LENGTH} characters`
     );
   }
   try {

@@ -182,6 +182,7 @@ function literalValue(f: FieldDef, lit: Literal, ctx: { soql: string; now: numbe
   if (STRING_TYPES.has(f.type)) {
     if (type !== 'STRING') typeError(ctx, f, lit.value, 'string', true);
     const s = unquote(lit.value);
+    // Strings in WHERE clauses can't exceed 4,000 characters (SOQL reference, "WHERE"); wording [unverified].
     if (s.length > 4000)
       throw soqlError(
         'MALFORMED_QUERY',
