@@ -36,6 +36,10 @@ export interface EngineConfig {
     /** How often each org's WalkMe_Connection__c heartbeat is written and the catalog refreshed. */
     heartbeatSeconds: number;
     catalogRefreshSeconds: number;
+    /** Seconds without a heartbeat after which a dead worker's run is given to another (pg-boss minimum 10). */
+    runHeartbeatSeconds?: number;
+    /** How often pg-boss looks for such runs (and expired jobs). */
+    superviseSeconds?: number;
   };
   logLevel: string;
 }
@@ -45,7 +49,9 @@ export const DEFAULT_SCHEDULER: EngineConfig['scheduler'] = {
   tickSeconds: 30,
   sweepSeconds: 3 * 60,
   heartbeatSeconds: 10 * 60,
-  catalogRefreshSeconds: 24 * 3600
+  catalogRefreshSeconds: 24 * 3600,
+  runHeartbeatSeconds: 30,
+  superviseSeconds: 30
 };
 
 function number(value: string | undefined, fallback: number): number {
@@ -84,7 +90,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): EngineConfig {
       tickSeconds: number(env.ENGINE_TICK_SECONDS, DEFAULT_SCHEDULER.tickSeconds),
       sweepSeconds: number(env.ENGINE_SWEEP_SECONDS, DEFAULT_SCHEDULER.sweepSeconds),
       heartbeatSeconds: number(env.ENGINE_HEARTBEAT_SECONDS, DEFAULT_SCHEDULER.heartbeatSeconds),
-      catalogRefreshSeconds: number(env.ENGINE_CATALOG_SECONDS, DEFAULT_SCHEDULER.catalogRefreshSeconds)
+      catalogRefreshSeconds: number(env.ENGINE_CATALOG_SECONDS, DEFAULT_SCHEDULER.catalogRefreshSeconds),
+      runHeartbeatSeconds: number(env.ENGINE_RUN_HEARTBEAT_SECONDS, DEFAULT_SCHEDULER.runHeartbeatSeconds!),
+      superviseSeconds: number(env.ENGINE_SUPERVISE_SECONDS, DEFAULT_SCHEDULER.superviseSeconds!)
     },
     logLevel: env.LOG_LEVEL ?? 'info'
   };

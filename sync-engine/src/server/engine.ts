@@ -76,8 +76,8 @@ export async function startEngine(config: EngineConfig, options: EngineOptions):
   };
   const boss = await startBoss(db, {
     databaseUrl: config.databaseUrl,
-    runHeartbeatSeconds: options.runHeartbeatSeconds,
-    superviseIntervalSeconds: options.superviseIntervalSeconds
+    runHeartbeatSeconds: options.runHeartbeatSeconds ?? config.scheduler.runHeartbeatSeconds,
+    superviseIntervalSeconds: options.superviseIntervalSeconds ?? config.scheduler.superviseSeconds
   });
   boss.on('error', (error) => logger.error({ err: String(error) }, 'job queue error'));
   const worker = new RunWorker(ctx, boss, { localConcurrency: options.concurrency });
