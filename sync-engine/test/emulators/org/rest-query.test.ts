@@ -228,4 +228,82 @@ describe('org emulator REST: metadata and SOQL', () => {
       await big.stop();
     }
   });
+
+  test('queryAll sees deleted records, and its locator pages through /query/ as jsforce asks', async () => {
+    const [gone] = org.data.load('Lead', [{ LastName: 'Gone', Company: 'Deleted Co' }]);
+    org.data.delete('Lead', gone.Id);
+    const soql = 'SELECT Id, IsDeleted FROM Lead';
+    const live = await conn.query(soql);
+    const first = await conn.query<{ Id: string; IsDeleted: boolean }>(soql, { scanAll: true });
+    assert.equal(first.totalSize, live.totalSize + 1);
+    assert.match(first.nextRecordsUrl!, /\/services\/data\/v62\.0\/query\/01g\w+-2000$/);
+    const rest = await conn.queryMore<{ Id: string; IsDeleted: boolean }>(first.nextRecordsUrl!);
+    const all = [...first.records, ...rest.records];
+    assert.equal(all.length, first.totalSize);
+    assert.deepEqual(
+      all.filter((r) => r.IsDeleted).map((r) => r.Id),
+      [gone.Id]
+    );
+  });
+
+  test('!= ignores case; a WHERE string over 4,000 characters → MALFORMED_QUERY', async () => {
+    const notAcme = await conn.query("SELECT COUNT() FROM Lead WHERE Company != 'ACME'");
+    assert.equal(notAcme.totalSize, 2);
+    const fits = await conn.query(`SELECT COUNT() FROM Lead WHERE Company = '${'a'.repeat(4000)}'`);
+    assert.equal(fits.totalSize, 0);
+    await assert.rejects(
+      async () => conn.query(`SELECT COUNT() FROM Lead WHERE Company = '${'a'.repeat(4001)}'`),
+      { name: 'MALFORMED_QUERY' }
+    );
+  });
+
+  test('describeGlobal and a standard field describe have the keys and values of the reference', async () => {
+    const global = (await conn.request('/sobjects')) as Record<string, unknown> & {
+      sobjects: Array<Record<string, unknown>>;
+    };
+    assert.equal(global.encoding, 'UTF-8');
+    assert.equal(global.maxBatchSize, 200);
+    const contact = global.sobjects.find((s) => s.name === 'Contact')!;
+    for (const key of [
+      'label',
+      'labelPlural',
+      'keyPrefix',
+      'custom',
+      'createable',
+      'updateable',
+      'deletable',
+      'queryable',
+      'urls'
+    ])
+      assert.ok(key in contact, key);
+    assert.equal(contact.keyPrefix, '003');
+    const describe = await conn.sobject('Contact').describe();
+    assert.ok(Array.isArray(describe.childRelationships) && Array.isArray(describe.recordTypeInfos));
+    const email = describe.fields.find((f) => f.name === 'Email')! as unknown as Record<string, unknown>;
+    const expected = {
+      name: 'Email',
+      label: 'Email',
+      type: 'email',
+      soapType: 'xsd:string',
+      length: 80,
+      precision: 0,
+      scale: 0,
+      digits: 0,
+      nillable: true,
+      createable: true,
+      updateable: true,
+      unique: false,
+      externalId: false,
+      idLookup: true,
+      caseSensitive: false,
+      custom: false,
+      calculated: false,
+      filterable: true,
+      picklistValues: [],
+      restrictedPicklist: false,
+      referenceTo: [],
+      relationshipName: null
+    };
+    assert.deepEqual(Object.fromEntries(Object.keys(expected).map((k) => [k, email[k]])), expected);
+  });
 });

@@ -189,4 +189,76 @@ describe('org emulator REST: writes under Salesforce rules', () => {
       stop();
     }
   });
+
+  test('field types and references: per-record coercion errors; a JSON array for a text field fails the call', async () => {
+    const [run] = org.data.load('WalkMe_Sync_Run__c', [{ Status__c: 'Queued' }]);
+    const unknownLead = '00Q000000000ZZZ';
+    const results = (await conn.sobject('Lead').update(
+      [
+        { Id: ids[0], WalkMe_Logins_Last_30_Days__c: 'many' },
+        { Id: ids[1], WalkMe_NPS_Score__c: 100 },
+        { Id: ids[2], WalkMe_First_Login__c: 'yesterday' },
+        { Id: ids[3], LastName: null },
+        { Id: unknownLead, Title: 'x' },
+        { Id: ids[4], WalkMe_Onboarding_Completion__c: 12.345 }
+      ],
+      { allOrNone: false }
+    )) as Result[];
+    assert.deepEqual(
+      results.map((r) => [r.errors[0]?.statusCode ?? 'OK', r.errors[0]?.fields ?? []]),
+      [
+        ['INVALID_TYPE_ON_FIELD_IN_RECORD', ['WalkMe_Logins_Last_30_Days__c']],
+        ['NUMBER_OUTSIDE_VALID_RANGE', ['WalkMe_NPS_Score__c']],
+        ['INVALID_TYPE_ON_FIELD_IN_RECORD', ['WalkMe_First_Login__c']],
+        ['REQUIRED_FIELD_MISSING', ['LastName']],
+        ['INVALID_CROSS_REFERENCE_KEY', []],
+        ['OK', []]
+      ]
+    );
+    assert.equal(org.data.find('Lead', ids[4])!.WalkMe_Onboarding_Completion__c, 12.35);
+    const refs = (await conn.sobject('WalkMe_Sync_Run__c').update(
+      [
+        { Id: run.Id, Integration__c: ids[0] },
+        { Id: run.Id, Integration__c: `${org.data.describe('WalkMe_Integration__c').keyPrefix}000000000ZZZ` }
+      ],
+      { allOrNone: false }
+    )) as Result[];
+    assert.deepEqual(
+      refs.map((r) => r.errors[0]?.statusCode),
+      ['FIELD_INTEGRITY_EXCEPTION', 'INVALID_CROSS_REFERENCE_KEY']
+    );
+    await assert.rejects(conn.sobject('Lead').update([{ Id: ids[0], Title: ['a', 'b'] }]), {
+      name: 'JSON_PARSER_ERROR'
+    });
+  });
+
+  test('unique fields ignore case unless case-sensitive: DUPLICATE_VALUE', async () => {
+    const first = (await conn
+      .sobject('WalkMe_Report__c')
+      .create({ Name: 'Usage', Report_Id__c: 'rep-unique-1' })) as Result;
+    assert.equal(first.success, true);
+    const created = (await conn
+      .sobject('WalkMe_Report__c')
+      .create([{ Name: 'Usage again', Report_Id__c: 'REP-UNIQUE-1' }], { allOrNone: false })) as Result[];
+    assert.equal(created[0].errors[0].statusCode, 'DUPLICATE_VALUE');
+    assert.deepEqual(created[0].errors[0].fields, ['Report_Id__c']);
+    assert.match(created[0].errors[0].message, new RegExp(`duplicates value on record with id: ${first.id}`));
+  });
+
+  test('a lock-error share fails that share of records with UNABLE_TO_LOCK_ROW', async () => {
+    org.faults.lockErrorShare = 1;
+    const results = (await conn.sobject('Lead').update(
+      ids.slice(0, 3).map((Id) => ({ Id, Title: 'x' })),
+      { allOrNone: false }
+    )) as Result[];
+    assert.deepEqual(
+      results.map((r) => r.errors[0]?.statusCode),
+      ['UNABLE_TO_LOCK_ROW', 'UNABLE_TO_LOCK_ROW', 'UNABLE_TO_LOCK_ROW']
+    );
+    org.faults.lockErrorShare = 0;
+    const again = (await conn.sobject('Lead').update([{ Id: ids[0], Title: 'x' }], {
+      allOrNone: false
+    })) as Result[];
+    assert.equal(again[0].success, true);
+  });
 });
