@@ -13,8 +13,8 @@ export function renderMetrics(m: RunMetrics, accounts: Record<string, number>): 
     ...Object.entries(m.rowsByOutcome).map(
       ([o, n]) => `walkme_sync_rejected_rows{outcome="${label(o)}"} ${n}`
     ),
-    '# HELP walkme_sync_rows Rows of finished runs, by outcome.',
-    '# TYPE walkme_sync_rows counter',
+    '# HELP walkme_sync_rows_total Rows of finished runs, by outcome.',
+    '# TYPE walkme_sync_rows_total counter',
     ...Object.entries(m.rowCounts).map(([o, n]) => `walkme_sync_rows_total{outcome="${label(o)}"} ${n}`),
     '# HELP walkme_sync_api_calls_total Salesforce API calls spent by runs.',
     '# TYPE walkme_sync_api_calls_total counter',
