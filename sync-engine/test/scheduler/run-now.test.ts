@@ -1,0 +1,116 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  COMPLETED,
+  FINISHED,
+  createIntegration,
+  finishedRun,
+  insertQueuedRun,
+  orgRunStatus,
+  publishRunRequest,
+  startSchedulerHarness,
+  waitFor,
+  type SchedulerHarness
+} from './scheduler-harness.js';
+
+describe('Run Now over the Streaming API', () => {
+  let h: SchedulerHarness;
+  let integrationId: string;
+  before(async () => {
+    h = await startSchedulerHarness({ persistent: true });
+    integrationId = await createIntegration(h, 'Logins to Leads');
+    await waitFor('the Run Now subscription', () =>
+      h.engine.scheduler.runNow.subscribedOrgs.includes(h.orgId)
+    );
+  });
+  after(async () => {
+    await h?.stop();
+  });
+
+  test('a published request starts its Queued run within 2 seconds, which then completes', async () => {
+    const sfRunId = await insertQueuedRun(h, integrationId);
+    const published = performance.now();
+    await publishRunRequest(h, integrationId, sfRunId);
+    await waitFor('Running', () => orgRunStatus(h, sfRunId) !== 'Queued');
+    const latencyMs = performance.now() - published;
+    console.log(`Run Now latency, publication to Running: ${latencyMs.toFixed(0)} ms`);
+    assert.ok(latencyMs < 2_000, `started after ${latencyMs.toFixed(0)} ms`);
+    const run = await finishedRun(h, sfRunId);
+    assert.ok(COMPLETED.includes(run.status), run.status);
+    assert.equal(orgRunStatus(h, sfRunId), run.status);
+    assert.equal(run.trigger, 'Manual');
+    assert.equal(run.attempts, 1);
+  });
+
+  test('a Queued run whose event never arrived is picked up by the sweep, once', async () => {
+    const sfRunId = await insertQueuedRun(h, integrationId);
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal(orgRunStatus(h, sfRunId), 'Queued', 'nothing starts it without an event');
+    assert.equal(await h.engine.scheduler.sweepQueued(), 1);
+    // A second sweep while it is queued or running adds nothing.
+    assert.equal(await h.engine.scheduler.sweepQueued(), 0);
+    await waitFor('the swept run to finish', () => FINISHED.includes(orgRunStatus(h, sfRunId)!));
+    assert.ok(COMPLETED.includes(orgRunStatus(h, sfRunId)!));
+    assert.equal(await h.engine.scheduler.sweepQueued(), 0);
+    const runs = (await h.engine.ctx.store.runs.forIntegration(h.orgId, integrationId)).filter(
+      (r) => r.sfRunId === sfRunId
+    );
+    assert.equal(runs.length, 1);
+  });
+
+  test('a request published while the engine was down is replayed when it subscribes again', async () => {
+    await h.engine.stop();
+    const sfRunId = await insertQueuedRun(h, integrationId);
+    await publishRunRequest(h, integrationId, sfRunId);
+    const engine = await h.restart();
+    await waitFor('the Run Now subscription', () => engine.scheduler.runNow.subscribedOrgs.includes(h.orgId));
+    // The subscription resumes after the last event handled, so the request is replayed; no sweep needed.
+    await waitFor('the missed run to finish', () => FINISHED.includes(orgRunStatus(h, sfRunId)!));
+    assert.equal(await engine.scheduler.sweepQueued(), 0);
+    assert.ok(COMPLETED.includes(orgRunStatus(h, sfRunId)!));
+    const runs = (await engine.ctx.store.runs.forIntegration(h.orgId, integrationId)).filter(
+      (r) => r.sfRunId === sfRunId
+    );
+    assert.equal(runs.length, 1, 'replay and sweep together ran it once');
+  });
+
+  test('a second request while a run is in progress waits for it, is told so, and runs after it', async () => {
+    h.org.faults.latencyMs = 150;
+    try {
+      const first = await insertQueuedRun(h, integrationId);
+      const second = await insertQueuedRun(h, integrationId);
+      await publishRunRequest(h, integrationId, first);
+      await waitFor('the first run to start', () => orgRunStatus(h, first) === 'Running');
+      await publishRunRequest(h, integrationId, second);
+      // While it waits, the app shows why.
+      await waitFor('the waiting note', () =>
+        /Queued behind the run in progress/.test(
+          String(h.org.data.find('WalkMe_Sync_Run__c', second)?.Log__c)
+        )
+      );
+      assert.equal(orgRunStatus(h, second), 'Queued');
+      let overlap = false;
+      await waitFor('both runs to finish', () => {
+        if (orgRunStatus(h, first) === 'Running' && orgRunStatus(h, second) === 'Running') overlap = true;
+        return FINISHED.includes(orgRunStatus(h, first)!) && FINISHED.includes(orgRunStatus(h, second)!);
+      });
+      assert.equal(overlap, false, 'the two runs never ran at once');
+      const a = await finishedRun(h, first);
+      const b = await finishedRun(h, second);
+      assert.ok(COMPLETED.includes(a.status) && COMPLETED.includes(b.status), `${a.status}, ${b.status}`);
+      assert.ok(
+        b.startedAt! >= a.endedAt!,
+        `second started ${b.startedAt?.toISOString()} before ${a.endedAt?.toISOString()}`
+      );
+      assert.match(b.log.join('\n'), /Queued behind the run in progress/);
+      // The org keeps date-times as epoch milliseconds.
+      const [startB, endA] = [
+        Number(h.org.data.find('WalkMe_Sync_Run__c', second)!.Start_Time__c),
+        Number(h.org.data.find('WalkMe_Sync_Run__c', first)!.End_Time__c)
+      ];
+      assert.ok(startB >= endA, `in the org, the second started ${endA - startB} ms before the first ended`);
+    } finally {
+      h.org.faults.latencyMs = 0;
+    }
+  });
+});
