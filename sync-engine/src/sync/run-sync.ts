@@ -18,8 +18,11 @@ import type {
   RunResult
 } from './integration.js';
 import { LAST_SYNCED_FIELD } from './integration.js';
-import { normaliseKey, ReportKeyRegistry } from './key-normaliser.js';
-import { coerceValue, type JsonFieldValue } from './value-coercion.js';
+import { ReportKeyRegistry } from './key-normaliser.js';
+import type { JsonFieldValue } from './value-coercion.js';
+import { missingColumns } from './report-header.js';
+import { validateRow, type RowRules } from './row-validation.js';
+import { applyAmbiguityPolicy } from './ambiguity-policy.js';
 import { valuesDiffer } from './value-diff.js';
 import { countApiCalls } from '../salesforce/api-call-counter.js';
 import { BudgetExceededError, forecastCalls, readDailyBudget } from '../salesforce/api-budget.js';
@@ -405,11 +408,7 @@ class SyncRun {
   }
 
   private checkHeader(stream: ReportRowStream): void {
-    const header = new Set(stream.header);
-    const missing = [
-      this.integration.reportKeyColumn,
-      ...this.dataMappings.map((mapping) => mapping.column)
-    ].filter((column) => !header.has(column));
+    const missing = missingColumns(this.integration, stream.header);
     if (missing.length > 0) {
       stream.close();
       throw new RunFailure(
@@ -443,48 +442,22 @@ class SyncRun {
       this.note(`Bulk API 2.0 query: ${index.size} distinct keys in ${spec.objectName}.`);
     }
     let batch: PendingRow[] = [];
-    const mappings = this.integration.mappings;
-    const plan = this.plans.get(this.integration.targetObject)!;
+    const rules: RowRules = {
+      keyColumn: this.integration.reportKeyColumn,
+      keyField: this.keyField,
+      mappings: this.integration.mappings,
+      fields: this.plans.get(this.integration.targetObject)!.fields,
+      keys: this.keys
+    };
     try {
       for await (const reportRow of stream) {
         this.counts.read += 1;
-        const rawKey = (reportRow.values[this.integration.reportKeyColumn] ?? '').trim();
-        const key = normaliseKey(rawKey, this.keyField.caseSensitive);
-        if (reportRow.error) {
-          this.emit(reportRow.row, rawKey, 'invalid', { reason: reportRow.error });
+        const valid = validateRow(reportRow, rules);
+        if (!valid.ok) {
+          this.emit(reportRow.row, valid.rawKey, 'invalid', { reason: valid.reason });
           continue;
         }
-        if (key === '') {
-          this.emit(reportRow.row, rawKey, 'invalid', {
-            reason: `empty key in column "${this.integration.reportKeyColumn}"`
-          });
-          continue;
-        }
-        const firstRow = this.keys.claim(key, reportRow.row);
-        if (firstRow !== undefined) {
-          this.emit(reportRow.row, rawKey, 'invalid', {
-            reason: `duplicate key in report (first on row ${firstRow})`
-          });
-          continue;
-        }
-        const values: JsonFieldValue[] = [];
-        let invalid: string | undefined;
-        for (let i = 0; i < mappings.length && !invalid; i += 1) {
-          const field = plan.fields[i];
-          if (!field) {
-            values.push(null);
-            continue;
-          }
-          const cell = reportRow.values[mappings[i].column];
-          const coerced = coerceValue(cell, field);
-          if (coerced.ok) values.push(coerced.value);
-          else
-            invalid = `column "${mappings[i].column}" value "${cell}" does not fit ${field.name} (${field.type}): ${coerced.reason}`;
-        }
-        if (invalid) {
-          this.emit(reportRow.row, rawKey, 'invalid', { reason: invalid });
-          continue;
-        }
+        const { key, rawKey, values } = valid;
         const pending: PendingRow = { row: reportRow.row, key, rawKey, values };
         if (soql) {
           const full = soql.add(rawKey);
@@ -590,25 +563,13 @@ class SyncRun {
   }
 
   private applyPolicy(row: PendingRow, targets: Target[]): void {
-    if (targets.length > 1) {
-      const ids = targets.map((target) => target.record.id);
-      if (this.integration.ambiguityPolicy === 'skip') {
-        this.emit(row.row, row.rawKey, 'ambiguous', {
-          recordIds: ids,
-          reason: `${targets.length} records share this key: ${ids.join(', ')} (policy: skip)`
-        });
-        return;
-      }
-      if (this.integration.ambiguityPolicy === 'most-recent') {
-        const latest = targets.reduce((best, target) =>
-          Date.parse(target.record.lastModified ?? '') > Date.parse(best.record.lastModified ?? '')
-            ? target
-            : best
-        );
-        targets = [latest];
-      }
+    const decision = applyAmbiguityPolicy(this.integration.ambiguityPolicy, targets);
+    if ('skip' in decision) {
+      const recordIds = targets.map((target) => target.record.id);
+      this.emit(row.row, row.rawKey, 'ambiguous', { recordIds, reason: decision.skip });
+      return;
     }
-    this.diffAndQueue(row, targets);
+    this.diffAndQueue(row, decision.write);
   }
 
   private diffAndQueue(row: PendingRow, targets: Target[]): void {

@@ -1,0 +1,53 @@
+/**
+ * Steps 3 and 6 of a run for one report row: its key normalised and claimed (empty and duplicate keys are
+ * invalid), and each mapped value coerced to its field's type (a value that does not fit makes the row
+ * invalid, with the reason). Matching needs the coerced values, so coercion happens before it.
+ */
+import type { ReportRow } from '../sources/report-source.js';
+import type { FieldInfo } from '../salesforce/field-describe.js';
+import type { FieldMapping } from './integration.js';
+import { normaliseKey, type ReportKeyRegistry } from './key-normaliser.js';
+import { coerceValue, type JsonFieldValue } from './value-coercion.js';
+
+export interface RowRules {
+  keyColumn: string;
+  keyField: FieldInfo;
+  mappings: FieldMapping[];
+  /** The target field of each mapping (undefined: not written, e.g. `WalkMe_Last_Synced__c`). */
+  fields: Array<FieldInfo | undefined>;
+  keys: ReportKeyRegistry;
+}
+
+export type ValidatedRow =
+  | { ok: true; rawKey: string; key: string; values: JsonFieldValue[] }
+  | { ok: false; rawKey: string; reason: string };
+
+export function validateRow(reportRow: ReportRow, rules: RowRules): ValidatedRow {
+  const rawKey = (reportRow.values[rules.keyColumn] ?? '').trim();
+  if (reportRow.error) return { ok: false, rawKey, reason: reportRow.error };
+  const key = normaliseKey(rawKey, rules.keyField.caseSensitive);
+  if (key === '') return { ok: false, rawKey, reason: `empty key in column "${rules.keyColumn}"` };
+  const firstRow = rules.keys.claim(key, reportRow.row);
+  if (firstRow !== undefined) {
+    return { ok: false, rawKey, reason: `duplicate key in report (first on row ${firstRow})` };
+  }
+  const values: JsonFieldValue[] = [];
+  for (let i = 0; i < rules.mappings.length; i += 1) {
+    const field = rules.fields[i];
+    if (!field) {
+      values.push(null);
+      continue;
+    }
+    const cell = reportRow.values[rules.mappings[i].column];
+    const coerced = coerceValue(cell, field);
+    if (!coerced.ok) {
+      return {
+        ok: false,
+        rawKey,
+        reason: `column "${rules.mappings[i].column}" value "${cell}" does not fit ${field.name} (${field.type}): ${coerced.reason}`
+      };
+    }
+    values.push(coerced.value);
+  }
+  return { ok: true, rawKey, key, values };
+}
