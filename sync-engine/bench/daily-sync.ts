@@ -136,7 +136,7 @@ async function memoryRun(
 }
 
 function row(label: string, calls: number | string, extra = ''): string {
-  return `  ${label.padEnd(38)} ${String(calls).padStart(9)}  ${extra}`;
+  return `  ${label.padEnd(44)} ${String(calls).padStart(9)}  ${extra}`;
 }
 
 async function main(): Promise<void> {

@@ -8,6 +8,7 @@ import { ensureSampleIntegration, startDemoEnvironment, type OrgName } from './d
 import { findIntegration } from '../salesforce/integration-reader.js';
 import { runSync, type RunProgress } from '../sync/run-sync.js';
 import type { RunResult } from '../sync/integration.js';
+import { summariseRejections } from '../salesforce/run-recorder.js';
 
 function progressLine(progress: RunProgress): string {
   return `  ${progress.phase.padEnd(9)} rows read ${progress.rowsRead} · matched ${progress.matched} · written ${progress.written}`;
@@ -34,6 +35,9 @@ export function summaryTable(result: RunResult): string {
   const width = Math.max(...rows.map(([label]) => label.length));
   const lines = rows.map(([label, value]) => `  ${label.padEnd(width)}  ${value}`);
   if (result.error) lines.push('', `  Error: ${result.error}`);
+  const byReason = summariseRejections({ ...result, error: undefined });
+  if (byReason)
+    lines.push('', '  Rejected rows by reason:', ...byReason.split('\n').map((line) => `    ${line}`));
   const sample = result.rejected.slice(0, 10);
   if (sample.length > 0) {
     lines.push('', '  Rejected rows (first 10):');

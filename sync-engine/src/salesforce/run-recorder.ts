@@ -68,7 +68,10 @@ export function summariseRejections(result: RunResult): string {
       outcome.outcome === 'failed'
         ? `failed ${outcome.statusCode ?? ''}`.trim()
         : outcome.outcome === 'invalid'
-          ? `invalid: ${(outcome.reason ?? '').replace(/ "[^"]*"/g, '').slice(0, 120)}`
+          ? `invalid: ${(outcome.reason ?? '')
+              .replace(/ value "[^"]*"/, '')
+              .replace(/ \(first on row \d+\)/, '')
+              .slice(0, 160)}`
           : outcome.outcome;
     groups.set(label, (groups.get(label) ?? 0) + 1);
   }

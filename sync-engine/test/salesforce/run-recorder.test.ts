@@ -73,6 +73,8 @@ describe('the run trace in the org', () => {
     assert.equal(run.Rows_Invalid__c, 2);
     assert.match(String(run.Error_Summary__c), /^2 × unmatched$/m);
     assert.match(String(run.Error_Summary__c), /^1 × ambiguous$/m);
+    assert.match(String(run.Error_Summary__c), /^1 × invalid: duplicate key in report$/m);
+    assert.match(String(run.Error_Summary__c), /^1 × invalid: empty key in column "Email"$/m);
   });
 
   test('a run without rejected rows attaches no file', async () => {
