@@ -22,7 +22,10 @@ export interface BossOptions {
 }
 
 export async function startBoss(db: Db, options: BossOptions = {}): Promise<PgBoss> {
-  const timing = { superviseIntervalSeconds: options.superviseIntervalSeconds ?? 30, schedule: true };
+  const supervise = options.superviseIntervalSeconds ?? 30;
+  // Stale heartbeats and expired jobs are failed (and so retried) in pg-boss's monitor pass, which runs every
+  // `monitorIntervalSeconds` (default 60), not every supervise interval: keep the two together.
+  const timing = { superviseIntervalSeconds: supervise, monitorIntervalSeconds: supervise, schedule: true };
   const boss =
     db.kind === 'pglite'
       ? new PgBoss({ db, backend: 'pglite', ...timing })
