@@ -9,24 +9,20 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { pino } from 'pino';
+import { DEFAULT_SCHEDULER } from '../../src/config.js';
 import { connectThroughBrowser } from '../../src/cli/browser-oauth.js';
 import { startInsightsEmulator, type InsightsEmulator } from '../../src/emulators/insights/start.js';
 import type { EmulatedReport } from '../../src/emulators/insights/sample-reports.js';
 import { startOrgEmulator, type OrgEmulator, type OrgHandle } from '../../src/emulators/org/start.js';
 import { toIntegrationRecord } from '../../src/salesforce/integration-reader.js';
-import { createApp, listen } from '../../src/server/app.js';
-import { startEngine, type Engine } from '../../src/server/engine.js';
-import { createLogger } from '../../src/server/logger.js';
 import { INTEGRATION_TAG } from '../../src/sources/report-source.js';
+import { CLI_MAIN, engineEnv, startServedEngine, type ServedEngine } from '../cli/cli-process.js';
 import { engineConfig } from '../server/engine-harness.js';
 import { startPostgres, type PostgresServer } from '../store/databases.js';
 
 const INTEGRATIONS_PER_ORG = 15;
 const ROWS_PER_REPORT = 20;
 const HEARTBEAT_SECONDS = 10;
-const MAIN = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
 
 const email = (report: number, row: number) => `user${row}@report${report}.scale.example`;
 const logins = (report: number, row: number) => report * 100 + row + 1;
@@ -103,7 +99,7 @@ interface Worker {
 }
 
 function spawnWorker(name: string, env: NodeJS.ProcessEnv): Worker {
-  const child = spawn(process.execPath, ['--import', 'tsx', MAIN, 'worker'], {
+  const child = spawn(process.execPath, ['--import', 'tsx', CLI_MAIN, 'worker'], {
     env: { ...process.env, ...env, ENGINE_WORKER_NAME: name },
     stdio: ['ignore', 'pipe', 'pipe']
   });
@@ -128,8 +124,7 @@ describe('three workers on one PostgreSQL: every due run exactly once', () => {
   let pg: PostgresServer;
   let orgs: OrgEmulator;
   let insights: InsightsEmulator;
-  let engine: Engine;
-  let closeServer: () => Promise<void>;
+  let served: ServedEngine;
   let dataDir: string;
   const workers: Worker[] = [];
   const writes = new Map<string, Map<string, number>>();
@@ -147,38 +142,18 @@ describe('three workers on one PostgreSQL: every due run exactly once', () => {
     const config = await engineConfig(orgs, insights, {
       databaseUrl,
       dataDir,
-      scheduler: { ...(await engineConfig(orgs, insights)).scheduler, runHeartbeatSeconds: HEARTBEAT_SECONDS }
+      scheduler: { ...DEFAULT_SCHEDULER, runHeartbeatSeconds: HEARTBEAT_SECONDS, superviseSeconds: 1 },
+      logLevel: 'info'
     });
     // The test's own engine process: the store, pg-boss and the OAuth server, but no worker and no cron.
-    engine = await startEngine(config, {
-      role: 'none',
-      logger: createLogger({ level: 'silent', destination: { write: () => {} } as pino.DestinationStream }),
-      superviseIntervalSeconds: 1
-    });
-    const { server, url } = await listen(createApp(engine.ctx), config.port);
-    closeServer = () => new Promise((resolve) => server.close(() => resolve()));
+    served = await startServedEngine(config);
     for (const environment of ['production', 'sandbox'] as const) {
-      const flow = await connectThroughBrowser(url, environment);
+      const flow = await connectThroughBrowser(served.url, environment);
       assert.equal(flow.status, 200, flow.body);
     }
-    await engine.scheduler.refreshIntegrations();
-    const env = {
-      DATABASE_URL: databaseUrl,
-      ENGINE_DATA_DIR: dataDir,
-      ENGINE_ENCRYPTION_KEY: config.encryptionKey,
-      ENGINE_PUBLIC_URL: config.publicUrl,
-      SF_CLIENT_ID: config.oauth.production.clientId,
-      SF_CLIENT_SECRET: config.oauth.production.clientSecret,
-      SF_LOGIN_URL: config.oauth.production.loginUrl,
-      SF_SANDBOX_LOGIN_URL: config.oauth.sandbox.loginUrl,
-      WALKME_CLIENT_ID: insights.clientId,
-      WALKME_CLIENT_SECRET: insights.clientSecret,
-      WALKME_API_URL: insights.url,
-      ENGINE_RUN_HEARTBEAT_SECONDS: String(HEARTBEAT_SECONDS),
-      ENGINE_SUPERVISE_SECONDS: '1',
-      LOG_LEVEL: 'info'
-    };
-    for (const name of ['worker-1', 'worker-2', 'worker-3']) workers.push(spawnWorker(name, env));
+    await served.engine.scheduler.refreshIntegrations();
+    for (const name of ['worker-1', 'worker-2', 'worker-3'])
+      workers.push(spawnWorker(name, engineEnv(config)));
     await Promise.all(
       workers.map((w) =>
         waitFor(
@@ -193,8 +168,7 @@ describe('three workers on one PostgreSQL: every due run exactly once', () => {
   after(async () => {
     for (const w of workers) if (w.child.exitCode === null && w.child.signalCode === null) w.child.kill();
     await Promise.all(workers.map((w) => w.exited));
-    await closeServer?.();
-    await engine?.stop();
+    await served?.stop();
     await orgs?.stop();
     await insights?.stop();
     await pg?.stop();
@@ -202,6 +176,7 @@ describe('three workers on one PostgreSQL: every due run exactly once', () => {
   });
 
   test('30 due integrations run once each, and a killed worker’s runs are finished by the others', async () => {
+    const { engine } = served;
     const { store } = engine.ctx;
     assert.equal((await store.schedules.list()).length, 2 * INTEGRATIONS_PER_ORG);
     // Slow the orgs down so that runs overlap and a worker can be caught in the middle of one.
