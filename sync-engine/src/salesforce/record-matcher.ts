@@ -7,6 +7,7 @@
  */
 import type { Connection } from '@jsforce/jsforce-node';
 import type { FieldInfo } from './field-describe.js';
+import { bulkQueryPages, type BulkQueryOptions } from './bulk-query-pages.js';
 import { chunkInStatements, SoqlInChunker } from './soql-in-chunker.js';
 import { normaliseKey } from '../sync/key-normaliser.js';
 
@@ -117,31 +118,18 @@ export class SoqlMatcher {
   }
 }
 
-/** One Bulk API 2.0 query job over every record of the object that has a key. */
+/** One Bulk API 2.0 query job over every record of the object that has a key, read page by page. */
 export async function loadObjectIndex(
   conn: Connection,
   spec: MatchSpec,
-  polling: { pollInterval: number; pollTimeout: number }
+  options: BulkQueryOptions
 ): Promise<CandidateIndex> {
   const soql = `SELECT ${selectList(spec).join(', ')} FROM ${spec.objectName} WHERE ${spec.keyField.name} != null`;
-  const records = await conn.bulk2.query(soql, polling);
   const index: CandidateIndex = new Map();
-  await new Promise<void>((resolve, reject) => {
-    records.on('record', (record: Record<string, unknown>) => {
-      if (!isRepeatedHeader(record)) addTo(index, toCandidate(spec, record));
-    });
-    records.on('error', reject);
-    records.on('end', resolve);
-  });
+  for await (const page of bulkQueryPages(conn, soql, options)) {
+    for (const record of page) addTo(index, toCandidate(spec, record));
+  }
   return index;
-}
-
-/**
- * Every Bulk API 2.0 results page is a CSV file with its own header, and jsforce 3 (`QueryJobV2.result()`)
- * pipes all pages into one CSV parser, so each page after the first yields its header as a record.
- */
-function isRepeatedHeader(record: Record<string, unknown>): boolean {
-  return Object.entries(record).every(([column, value]) => value === column);
 }
 
 /** Records by id (for following converted Leads to their Contacts), in URL-sized statements. */
