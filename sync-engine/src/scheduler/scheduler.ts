@@ -140,7 +140,9 @@ export class Scheduler {
         const queued = await this.ctx.orgs.use(account.orgId, async (conn) =>
           (
             await conn.query<{ Id: string; Integration__c: string | null; Dry_Run__c: boolean }>(
-              `SELECT Id, Integration__c, Dry_Run__c FROM WalkMe_Sync_Run__c WHERE Status__c = 'Queued'`
+              // Only Run Now's records: a Scheduled one is the engine's own, left Queued by a worker that died
+              // before noting its id, and its slot is already recorded (and retried) in the store.
+              `SELECT Id, Integration__c, Dry_Run__c FROM WalkMe_Sync_Run__c WHERE Status__c = 'Queued' AND Trigger__c != 'Scheduled'`
             )
           ).records.filter((r) => r.Integration__c)
         );

@@ -267,4 +267,18 @@ describe('three workers on one PostgreSQL: every due run exactly once', () => {
       );
     }
   });
+
+  test('the missed-event sweep does not take a scheduled run’s record left Queued for a Run Now request', async () => {
+    const { engine } = served;
+    const org = orgs.orgs.production;
+    // What a worker killed between creating the record and noting its id leaves behind.
+    const [integration] = org.data.query('SELECT Id FROM WalkMe_Integration__c LIMIT 1') as Array<{
+      Id: string;
+    }>;
+    org.data.load('WalkMe_Sync_Run__c', [
+      { Integration__c: integration!.Id, Status__c: 'Queued', Trigger__c: 'Scheduled' }
+    ]);
+    assert.equal(await engine.scheduler.sweepQueued(), 0);
+    assert.equal((await engine.ctx.store.runs.recent(1000)).length, 2 * INTEGRATIONS_PER_ORG);
+  });
 });
