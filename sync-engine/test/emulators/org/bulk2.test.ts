@@ -1,5 +1,6 @@
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { request } from 'node:http';
 import { Connection } from '@jsforce/jsforce-node';
 import { startOrgEmulator } from '../../../src/emulators/org/start.js';
 import type { OrgEmulator, OrgHandle } from '../../../src/emulators/org/start.js';
@@ -27,6 +28,51 @@ async function raw(conn: Connection, path: string, init: RequestInit = {}): Prom
 /** The result row of the record with this Id (jsforce types result rows without the job's columns). */
 function rowWithId(rows: object[], id: string): Record<string, unknown> | undefined {
   return (rows as Array<Record<string, unknown>>).find((row) => row.Id === id);
+}
+
+/**
+ * Uploads `bytes` of CSV (a header, then padding) in 1 MB chunks without holding them in memory; the org
+ * refuses it from the declared length and drains the rest, as Express's body parser does.
+ */
+function uploadOfSize(
+  conn: Connection,
+  jobId: string,
+  bytes: number
+): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      `${conn.instanceUrl}${API}/jobs/ingest/${jobId}/batches`,
+      {
+        method: 'PUT',
+        headers: {
+          authorization: `Bearer ${conn.accessToken}`,
+          'content-type': 'text/csv',
+          'content-length': String(bytes)
+        }
+      },
+      (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => (body += chunk));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      }
+    );
+    req.on('error', reject);
+    const chunk = Buffer.alloc(1024 * 1024, 'x');
+    let sent = 0;
+    const pump = (): void => {
+      while (sent < bytes) {
+        const size = Math.min(chunk.length, bytes - sent);
+        sent += size;
+        if (!req.write(size === chunk.length ? chunk : chunk.subarray(0, size))) {
+          req.once('drain', pump);
+          return;
+        }
+      }
+      req.end();
+    };
+    pump();
+  });
 }
 
 function leadIds(org: OrgHandle, where = ''): string[] {
@@ -272,5 +318,53 @@ describe('Bulk API 2.0 through jsforce', () => {
     assert.equal((await job.check()).state, 'Aborted');
     await job.delete();
     assert.equal((await raw(conn, `/jobs/ingest/${job.id}`)).status, 404);
+  });
+
+  test('an upload over 100 MB is refused and the job stays open for a smaller one', async () => {
+    const job = conn.bulk2.createJob({ object: 'Lead', operation: 'update' });
+    await job.open();
+    const over = await uploadOfSize(conn, job.id!, 100 * 1024 * 1024 + 1);
+    assert.equal(over.status, 413);
+    assert.equal(
+      (JSON.parse(over.body) as Array<{ errorCode: string }>)[0].errorCode,
+      'REQUEST_ENTITY_TOO_LARGE'
+    );
+    assert.equal((await job.check()).state, 'Open');
+    await job.uploadData(`Id,Title\n${leadIds(org)[0]},Within limits\n`);
+    await job.abort();
+  });
+
+  test('/limits counts one Bulk batch per 10,000 ingested records and each query job', async () => {
+    const before = await conn.limits();
+    await conn.bulk2.loadAndWaitForResults({
+      object: 'Lead',
+      operation: 'update',
+      input: leadIds(org)
+        .slice(0, 3)
+        .map((Id) => ({ Id, Title: 'Counted' })),
+      pollInterval: 20,
+      pollTimeout: 10_000
+    });
+    const stream = await conn.bulk2.query('SELECT Id FROM Lead LIMIT 5', { pollInterval: 20 });
+    await new Promise<void>((resolve, reject) => {
+      stream.on('record', () => undefined);
+      stream.on('end', () => resolve());
+      stream.on('error', reject);
+    });
+    const after = await conn.limits();
+    assert.equal(after.DailyBulkApiBatches.Max, 15_000);
+    assert.equal(after.DailyBulkApiBatches.Remaining, before.DailyBulkApiBatches.Remaining - 1);
+    assert.equal(after.DailyBulkV2QueryJobs.Max, 10_000);
+    assert.equal(after.DailyBulkV2QueryJobs.Remaining, before.DailyBulkV2QueryJobs.Remaining - 1);
+  });
+
+  test('a query job over 100,000 characters of SOQL is refused with MALFORMED_QUERY', async () => {
+    const emails = Array.from({ length: 6000 }, (_, i) => `'lead${i}@example.com'`).join(',');
+    const soql = `SELECT Id FROM Lead WHERE Email IN (${emails})`;
+    assert.ok(soql.length > 100_000);
+    await assert.rejects(conn.bulk2.query(soql), {
+      name: 'MALFORMED_QUERY',
+      message: 'SOQL statements can not be longer than 100000 characters'
+    });
   });
 });

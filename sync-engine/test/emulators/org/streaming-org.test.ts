@@ -116,4 +116,41 @@ describe('platform events from REST to CometD on the org emulator', () => {
     assert.equal(denied.error, '403::Handshake denied');
     assert.deepEqual(denied.advice, { reconnect: 'none' });
   });
+
+  test('startOrgEmulator passes streaming timeouts to the CometD router', async () => {
+    const quick = await startOrgEmulator({ seed: false, streaming: { connectTimeoutMs: 250 } });
+    try {
+      const c = await login(quick.orgs.production);
+      const post = async (message: Record<string, unknown>) => {
+        const res = await fetch(`${c.instanceUrl}/cometd/62.0`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `OAuth ${c.accessToken}` },
+          body: JSON.stringify([message])
+        });
+        return ((await res.json()) as Array<Record<string, unknown>>)[0];
+      };
+      const handshake = await post({
+        channel: '/meta/handshake',
+        version: '1.0',
+        supportedConnectionTypes: ['long-polling']
+      });
+      assert.equal(handshake.successful, true);
+      const started = performance.now();
+      const first = await post({
+        channel: '/meta/connect',
+        clientId: handshake.clientId,
+        connectionType: 'long-polling'
+      });
+      assert.equal((first.advice as { timeout: number }).timeout, 250);
+      const held = await post({
+        channel: '/meta/connect',
+        clientId: handshake.clientId,
+        connectionType: 'long-polling'
+      });
+      assert.equal(held.successful, true);
+      assert.ok(performance.now() - started >= 200);
+    } finally {
+      await quick.stop();
+    }
+  });
 });

@@ -42,6 +42,7 @@ export const salesforceErrorHandler: ErrorRequestHandler = (error: unknown, _req
     sendError(res, 400, 'JSON_PARSER_ERROR', `Unexpected character in JSON: ${bodyError.message ?? ''}`);
     return;
   }
+  // A Bulk upload over 100 MB; Salesforce documents the limit, not its answer: status and code [unverified].
   if (bodyError.type === 'entity.too.large') {
     sendError(res, 413, 'REQUEST_ENTITY_TOO_LARGE', 'Request entity too large');
     return;
