@@ -195,4 +195,13 @@ describe('the operator CLI: accounts and Sandbox → Production promotion', () =
     assert.equal(again.code, 1);
     assert.match(again.stderr, /No connected account matches "sandbox"/);
   });
+
+  test('a worker without DATABASE_URL and an unknown accounts action are refused with the usage', async () => {
+    const worker = await runCli(['worker'], { ...env, DATABASE_URL: '' });
+    assert.equal(worker.code, 2);
+    assert.match(worker.stderr, /A worker shares the engine database: set DATABASE_URL/);
+    const accounts = await runCli(['accounts', 'rename'], env);
+    assert.equal(accounts.code, 2);
+    assert.match(accounts.stderr, /^Usage: npm run engine -- accounts list \| connect/);
+  });
 });
