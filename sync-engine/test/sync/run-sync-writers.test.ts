@@ -113,6 +113,30 @@ describe('runSync: matching strategies, writers and write failures', () => {
     assert.equal((h.org.calls.byKind.composite ?? 0) - compositeBefore, Math.ceil(count / 200));
   });
 
+  test('Collections writes keep at most `concurrency` calls in flight, and use them', async () => {
+    const count = 1_000;
+    loadLeads(
+      h.org,
+      Array.from({ length: count }, (_, i) => ({ Email: `parallel.${i}@w5.test` }))
+    );
+    await writeReport(h.dir, 'w5', [
+      HEADER,
+      ...Array.from({ length: count }, (_, i) => [`parallel.${i}@w5.test`, '', '4', ''])
+    ]);
+    h.org.faults.latencyMs = 60;
+    h.org.calls.reset();
+    const result = await runSync({
+      connection: h.conn,
+      integration: integrationFor('w5'),
+      source: h.source,
+      options: fastOptions({ concurrency: 3 })
+    });
+    h.org.faults.latencyMs = 0;
+    assert.equal(result.counts.updated, count);
+    assert.equal(h.org.calls.byKind.composite, 5);
+    assert.equal(h.org.calls.peakConcurrent, 3);
+  });
+
   test('UNABLE_TO_LOCK_ROW rows are retried serially, then failed with the code', async () => {
     const [released, stuck, free] = loadLeads(h.org, [
       { Email: 'released@w3.test' },

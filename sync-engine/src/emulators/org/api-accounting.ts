@@ -31,7 +31,20 @@ export class ApiAccounting {
   /** Bulk API 2.0 query jobs created today (10,000 per 24 h). */
   bulkQueryJobs = 0;
 
+  /** Requests being answered now, and the most at once since the last reset (quota-free kinds excluded). */
+  inFlight = 0;
+  peakInFlight = 0;
+
   constructor(public max: number) {}
+
+  requestStarted(): void {
+    this.inFlight += 1;
+    this.peakInFlight = Math.max(this.peakInFlight, this.inFlight);
+  }
+
+  requestEnded(): void {
+    this.inFlight -= 1;
+  }
 
   get remaining(): number {
     return Math.max(0, this.max - this.used);
@@ -70,6 +83,7 @@ export class ApiAccounting {
   resetCounters(): void {
     for (const key of Object.keys(this.byKind)) delete this.byKind[key as CallKind];
     this.total = 0;
+    this.peakInFlight = this.inFlight;
   }
 
   setQuota(options: { max?: number; remaining?: number }): void {

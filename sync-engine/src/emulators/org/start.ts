@@ -70,7 +70,13 @@ export interface OrgHandle {
   /** The admin user's id. */
   userId: string;
   /** Requests by kind and the quota-counted `total` since the last `reset()`. */
-  calls: { readonly total: number; readonly byKind: Partial<Record<CallKind, number>>; reset(): void };
+  calls: {
+    readonly total: number;
+    readonly byKind: Partial<Record<CallKind, number>>;
+    /** The most API requests answered at once since the last reset. */
+    readonly peakConcurrent: number;
+    reset(): void;
+  };
   faults: OrgFaults;
   quota: {
     readonly max: number;
@@ -124,6 +130,9 @@ function handleOf(name: OrgName, org: EmulatedOrg): OrgHandle {
       },
       get byKind() {
         return { ...accounting.byKind };
+      },
+      get peakConcurrent() {
+        return accounting.peakInFlight;
       },
       reset: () => accounting.resetCounters()
     },

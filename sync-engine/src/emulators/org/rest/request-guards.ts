@@ -85,12 +85,16 @@ export function apiGuard(
     }
     res.locals.orgId = org.orgId;
     if (session) res.locals.userId = session.userId;
+    const kind = kindOf(req);
+    if (kind !== 'streaming') {
+      org.accounting.requestStarted();
+      res.once('close', () => org.accounting.requestEnded());
+    }
     const proceed = () => {
       if (org.faults.shouldFailWith503(req.method)) {
         sendError(res, 503, 'SERVER_UNAVAILABLE', 'Server temporarily unavailable. Please try again later.');
         return;
       }
-      const kind = kindOf(req);
       if (session && !org.accounting.record(kind)) {
         res.set('Sforce-Limit-Info', org.accounting.limitInfo());
         sendError(res, 403, 'REQUEST_LIMIT_EXCEEDED', 'TotalRequests Limit exceeded.');
