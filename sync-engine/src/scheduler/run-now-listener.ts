@@ -19,7 +19,8 @@ interface FayeClientInternals {
   _state?: number;
   _dispatcher?: {
     close?: () => void;
-    _envelopes?: Record<
+    /** Faye 1.4 keeps the messages in flight in a Map by message id. */
+    _envelopes?: Map<
       string,
       { timer?: NodeJS.Timeout | null; request?: PromiseLike<{ abort?: () => void } | undefined> | null }
     >;
@@ -69,18 +70,22 @@ export class RunNowListener {
     if (!client) return;
     // Faye's disconnect() only acts on a connected client and only closes its transport once the server
     // answers; closing the dispatcher ourselves ends its long-poll and retry timers in every state.
-    await Promise.race([client.disconnect?.(), new Promise((r) => setTimeout(r, 1_000).unref())]);
+    // A session already refused (revoked, expired) makes disconnect() reject: the client is closed anyway.
+    await Promise.race([
+      Promise.resolve(client.disconnect?.()).catch(() => undefined),
+      new Promise((r) => setTimeout(r, 1_000).unref())
+    ]);
     client._state = FAYE_DISCONNECTED;
     const dispatcher = client._dispatcher;
     dispatcher?.close?.();
     // Messages in flight would otherwise be retried for ever against a server that is gone.
-    for (const envelope of Object.values(dispatcher?._envelopes ?? {})) {
+    for (const envelope of dispatcher?._envelopes?.values() ?? []) {
       clearTimeout(envelope.timer ?? undefined);
       // Without its request, Faye's error handler leaves the envelope alone instead of scheduling a retry.
       void envelope.request?.then((req) => req?.abort?.());
       envelope.request = null;
     }
-    if (dispatcher) dispatcher._envelopes = {};
+    dispatcher?._envelopes?.clear();
   }
 
   async stop(): Promise<void> {

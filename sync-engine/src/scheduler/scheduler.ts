@@ -28,6 +28,7 @@ export class Scheduler {
   readonly #onConnected = (orgId: string) => {
     this.setups.set(orgId, this.connected(orgId));
   };
+  /** Disconnected or revoked: its Run Now subscription ends until the account is connected again. */
   readonly #onDisconnected = (orgId: string) => void this.runNow.unsubscribe(orgId);
 
   constructor(
@@ -58,6 +59,7 @@ export class Scheduler {
     }
     this.ctx.accountEvents.on('connected', this.#onConnected);
     this.ctx.accountEvents.on('disconnected', this.#onDisconnected);
+    this.ctx.accountEvents.on('revoked', this.#onDisconnected);
     if (this.#runNow) {
       for (const account of await this.ctx.store.accounts.list()) {
         if (account.status !== 'connected') continue;
@@ -73,6 +75,7 @@ export class Scheduler {
   async stop(): Promise<void> {
     this.ctx.accountEvents.off('connected', this.#onConnected);
     this.ctx.accountEvents.off('disconnected', this.#onDisconnected);
+    this.ctx.accountEvents.off('revoked', this.#onDisconnected);
     await Promise.allSettled(this.setups.values());
     await this.runNow.stop();
   }

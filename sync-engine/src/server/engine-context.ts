@@ -9,6 +9,8 @@ import type { OrgConnections } from './org-connections.js';
 export interface AccountEvents {
   connected: [orgId: string];
   disconnected: [orgId: string];
+  /** The org's token stopped working; the account waits for a reconnection. */
+  revoked: [orgId: string];
 }
 
 export interface EngineContext {

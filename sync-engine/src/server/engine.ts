@@ -66,13 +66,14 @@ export async function startEngine(config: EngineConfig, options: EngineOptions):
   });
   const db = await openDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   const store = createStore(db, cipher, nextDue);
+  const accountEvents = new EventEmitter<AccountEvents>();
   const ctx: EngineContext = {
     config,
     logger,
     store,
-    orgs: new OrgConnections(store, config, logger),
+    orgs: new OrgConnections(store, config, logger, (orgId) => accountEvents.emit('revoked', orgId)),
     source: options.source ?? sourceFor(config),
-    accountEvents: new EventEmitter<AccountEvents>()
+    accountEvents
   };
   const boss = await startBoss(db, {
     databaseUrl: config.databaseUrl,

@@ -53,7 +53,8 @@ export class OrgConnections {
   constructor(
     private readonly store: Store,
     private readonly config: EngineConfig,
-    private readonly logger: Logger
+    private readonly logger: Logger,
+    private readonly onRevoked: (orgId: string) => void = () => {}
   ) {}
 
   /** A connection for the org, refreshed from the stored token; fails when the account needs reconnection. */
@@ -85,6 +86,7 @@ export class OrgConnections {
     const message = describeSalesforceFailure(error);
     await this.store.accounts.markNeedsReconnection(orgId, message);
     this.logger.warn({ orgId, reason: message }, 'account needs reconnection');
+    this.onRevoked(orgId);
     return new NeedsReconnectionError(orgId, message);
   }
 
