@@ -12,7 +12,7 @@ import type { EngineContext } from '../server/engine-context.js';
 import { QUEUES } from './boss.js';
 import { pushCatalog, refreshCatalog } from './catalog-push.js';
 import { RunNowListener } from './run-now-listener.js';
-import { enqueueRun, requestRun } from './run-requests.js';
+import { enqueueRun, requestRun, type RunJob } from './run-requests.js';
 import { INTERRUPTED_BY_CRASH, type RunWorker } from './run-worker.js';
 
 /** A cron expression firing every `seconds` (pg-boss cron has minute resolution). */
@@ -198,17 +198,32 @@ export class Scheduler {
 
   /**
    * Runs a previous process left Running are marked Failed with the reason, here and in the org. The embedded
-   * engine owns its database alone, so all of them; on a shared PostgreSQL, those whose worker went silent.
+   * engine owns its database alone, so all of them, and their jobs end with them: a run reported Failed is
+   * not restarted behind the admin's back (the next slot or Run Now runs the integration again). On a shared
+   * PostgreSQL, those whose worker went silent; pg-boss hands a dead worker's job to another worker.
    */
   async recoverInterrupted(worker: RunWorker, staleSeconds = 60): Promise<number> {
+    const embedded = this.ctx.store.db.kind === 'pglite';
     const interrupted = await this.ctx.store.runs.failInterrupted(
       INTERRUPTED_BY_CRASH,
-      this.ctx.store.db.kind === 'pglite' ? { all: true } : { staleSeconds }
+      embedded ? { all: true } : { staleSeconds }
     );
     for (const run of interrupted) {
       this.ctx.logger.warn({ runId: run.id, orgId: run.orgId }, 'run interrupted by a previous stop');
+      if (embedded) await this.#cancelRunJobs(run.id);
       await worker.closeInOrg(run, INTERRUPTED_BY_CRASH);
     }
     return interrupted.length;
+  }
+
+  async #cancelRunJobs(runId: string): Promise<void> {
+    const pending = (await this.boss.findJobs<RunJob>(QUEUES.run, { data: { runId } })).filter((job) =>
+      ['created', 'retry', 'active'].includes(job.state)
+    );
+    if (pending.length)
+      await this.boss.cancel(
+        QUEUES.run,
+        pending.map((job) => job.id)
+      );
   }
 }

@@ -131,8 +131,14 @@ export function orgRunStatus(h: SchedulerHarness, sfRunId: string): string | und
   return h.org.data.find('WalkMe_Sync_Run__c', sfRunId)?.Status__c as string | undefined;
 }
 
+type Falsy = false | 0 | '' | null | undefined;
+
 /** Polls `probe` every few milliseconds until it answers a truthy value; fails after `timeoutMs`. */
-export async function waitFor<T>(what: string, probe: () => T | Promise<T>, timeoutMs = 15_000): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  probe: () => T | Falsy | Promise<T | Falsy>,
+  timeoutMs = 15_000
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();
