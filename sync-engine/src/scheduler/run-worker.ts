@@ -1,7 +1,7 @@
 /**
  * Executes run jobs. A run reads its integration fresh from the org, runs the pipeline, and stores the result
  * and rejected rows in one transaction. Its `WalkMe_Sync_Run__c` exists before the pipeline starts (created
- * Queued here for scheduled runs), so an interrupted run can always be closed in the org too.
+ * here for scheduled runs), so a run interrupted or failed before its pipeline can always be closed in the org too.
  */
 import type { Job, PgBoss } from 'pg-boss';
 import { findIntegration } from '../salesforce/integration-reader.js';
@@ -75,9 +75,10 @@ export class RunWorker {
         if (!integration) throw new Error(`Integration ${run.integrationId} no longer exists in the org.`);
         let sfRunId = run.sfRunId;
         if (!sfRunId) {
+          // Created Running, not Queued: the sweep takes Queued records for missed Run Now requests.
           const created = (await conn.sobject('WalkMe_Sync_Run__c').create({
             Integration__c: run.integrationId,
-            Status__c: 'Queued',
+            Status__c: 'Running',
             Trigger__c: run.trigger,
             Dry_Run__c: run.dryRun,
             Report_Name__c: integration.reportName,
@@ -103,7 +104,11 @@ export class RunWorker {
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       const finished = await store.runs.get(runId);
-      if (finished?.status === 'Running') await store.runs.fail(runId, message);
+      if (finished?.status === 'Running') {
+        await store.runs.fail(runId, message);
+        // The app's record says why too (unless the org is unreachable for want of a token).
+        if (!(error instanceof NeedsReconnectionError)) await this.closeInOrg(finished, message);
+      }
       // Failed with its reason, not retried: a dead token or a vanished integration will not heal by itself.
       log.warn({ reason: message, needsReconnection: error instanceof NeedsReconnectionError }, 'run failed');
     } finally {
@@ -112,7 +117,7 @@ export class RunWorker {
     }
   }
 
-  /** Best effort: closes an interrupted run's record in the org, so nothing stays "Running" there. */
+  /** Best effort: closes the org record of a run that ended without a result, so nothing stays open there. */
   async closeInOrg(run: RunRecord | undefined, reason: string): Promise<void> {
     if (!run?.sfRunId) return;
     await this.ctx.orgs

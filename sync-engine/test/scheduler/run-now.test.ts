@@ -113,4 +113,19 @@ describe('Run Now over the Streaming API', () => {
       h.org.faults.latencyMs = 0;
     }
   });
+
+  test('a request for an integration deleted meanwhile fails with the reason on its record, not Queued for ever', async () => {
+    const doomed = await createIntegration(h, 'Deleted soon');
+    const sfRunId = await insertQueuedRun(h, doomed);
+    await h.admin.sobject('WalkMe_Integration__c').destroy(doomed);
+    await publishRunRequest(h, doomed, sfRunId);
+    const run = await finishedRun(h, sfRunId);
+    assert.equal(run.status, 'Failed');
+    assert.match(run.error!, /no longer exists/);
+    await waitFor('the org record closed', () => orgRunStatus(h, sfRunId) === 'Failed');
+    assert.match(
+      String(h.org.data.find('WalkMe_Sync_Run__c', sfRunId)!.Error_Summary__c),
+      /no longer exists/
+    );
+  });
 });
