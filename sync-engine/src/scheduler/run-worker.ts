@@ -1,7 +1,7 @@
 /**
  * Executes run jobs. A run reads its integration fresh from the org, runs the pipeline, and stores the result
  * and rejected rows in one transaction. Its `WalkMe_Sync_Run__c` exists before the pipeline starts (created
- * here for scheduled runs), so a run interrupted or failed before its pipeline can always be closed in the org too.
+ * Queued here for scheduled runs), so a run interrupted, or failed before its pipeline, is closed in the org too.
  */
 import type { Job, PgBoss } from 'pg-boss';
 import { findIntegration } from '../salesforce/integration-reader.js';
@@ -75,10 +75,9 @@ export class RunWorker {
         if (!integration) throw new Error(`Integration ${run.integrationId} no longer exists in the org.`);
         let sfRunId = run.sfRunId;
         if (!sfRunId) {
-          // Created Running, not Queued: the sweep takes Queued records for missed Run Now requests.
           const created = (await conn.sobject('WalkMe_Sync_Run__c').create({
             Integration__c: run.integrationId,
-            Status__c: 'Running',
+            Status__c: 'Queued',
             Trigger__c: run.trigger,
             Dry_Run__c: run.dryRun,
             Report_Name__c: integration.reportName,
