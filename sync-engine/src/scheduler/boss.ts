@@ -25,13 +25,7 @@ export async function startBoss(db: Db, options: BossOptions = {}): Promise<PgBo
   const supervise = options.superviseIntervalSeconds ?? 30;
   // Stale heartbeats and expired jobs are failed (and so retried) in pg-boss's monitor pass, which runs every
   // `monitorIntervalSeconds` (default 60), not every supervise interval: keep the two together.
-  // LISTEN/NOTIFY wakes the workers as soon as a run is requested (Run Now within 2 s); polling stays the floor.
-  const timing = {
-    superviseIntervalSeconds: supervise,
-    monitorIntervalSeconds: supervise,
-    schedule: true,
-    useListenNotify: true
-  };
+  const timing = { superviseIntervalSeconds: supervise, monitorIntervalSeconds: supervise, schedule: true };
   const boss =
     db.kind === 'pglite'
       ? new PgBoss({ db, backend: 'pglite', ...timing })
@@ -41,7 +35,6 @@ export async function startBoss(db: Db, options: BossOptions = {}): Promise<PgBo
   // retried once its heartbeat is stale.
   await ensureQueue(boss, QUEUES.run, {
     policy: 'singleton',
-    notify: true,
     heartbeatSeconds: options.runHeartbeatSeconds ?? 30,
     expireInSeconds: 4 * 3600,
     retryLimit: 3,
