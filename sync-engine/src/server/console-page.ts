@@ -58,7 +58,7 @@ function runRows(data: ConsoleData): string {
         ? `read ${c.read}, updated ${c.updated}, unchanged ${c.unchanged}, unmatched ${c.unmatched}, ambiguous ${c.ambiguous}, invalid ${c.invalid}, failed ${c.failed}`
         : '';
       return `<tr><td>${e(when(r.startedAt ?? r.requestedAt))}</td><td>${e(r.integrationName || r.integrationId)}</td>
-<td>${e(r.trigger)}${r.dryRun ? ' (dry run)' : ''}</td><td class="status-${e(r.status.split(' ')[0])}">${e(r.status)}</td>
+<td>${e(r.trigger)}${r.dryRun ? ' (dry run)' : ''}</td><td class="status-${e(r.status.replaceAll(' ', '-'))}">${e(r.status)}</td>
 <td>${e(counts)}${r.error ? `<br><strong>${e(r.error)}</strong>` : ''}</td><td>${e(r.apiCalls ?? '')}</td>
 <td><details><summary>Log</summary><pre>${e(r.log.join('\n'))}</pre></details></td></tr>`;
     })

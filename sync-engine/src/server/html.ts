@@ -12,7 +12,7 @@ export function page(title: string, body: string): string {
 <style>
 body{font:14px/1.45 system-ui,sans-serif;margin:2rem auto;max-width:70rem;padding:0 1rem;color:#181818}
 table{border-collapse:collapse;width:100%;margin:.5rem 0 1.5rem}th,td{border-bottom:1px solid #ddd;padding:.35rem .5rem;text-align:left;vertical-align:top}
-.status-connected,.status-Completed{color:#2e844a}.status-needs_reconnection,.status-Failed{color:#ba0517}
+.status-connected,.status-Completed{color:#2e844a}.status-Completed-with-errors{color:#a96404}.status-needs_reconnection,.status-Failed{color:#ba0517}
 pre{white-space:pre-wrap;background:#f3f3f3;padding:.5rem;margin:0}form{display:inline}
 </style></head><body>${body}</body></html>`;
 }
