@@ -7,6 +7,7 @@ import express, { type Request, type Response, type Router } from 'express';
 import { SalesforceApiError, type SaveResult } from '../org-context.js';
 import type { ApiAccounting } from '../api-accounting.js';
 import type { OrgRecords } from '../org-records.js';
+import type { ObjectDef } from '../schema/schema-types.js';
 import { batchSizeOf, QueryCursors } from './query-cursors.js';
 import { NOT_FOUND_MESSAGE, sendError, sendJson } from './responses.js';
 
@@ -138,19 +139,23 @@ export function createRestRouter(org: { records: OrgRecords; accounting: ApiAcco
     sendJson(res, 201, result);
   });
 
+  /** The record of that object and id; Salesforce answers 404 NOT_FOUND for an id of another object. */
+  const findRecord = (def: ObjectDef, id: string) => {
+    const record = records.find(def.name, id);
+    if (!record || record.Id.slice(0, 3) !== def.keyPrefix) {
+      throw new SalesforceApiError(
+        404,
+        'NOT_FOUND',
+        `Provided external ID field does not exist or is not accessible: ${id}`
+      );
+    }
+    return record;
+  };
+
   router.get('/sobjects/:object/:id', (req, res) => {
     const def = records.schema.find(req.params.object);
     if (!def || !def.queryable) throw new SalesforceApiError(404, 'NOT_FOUND', NOT_FOUND_MESSAGE);
-    const record = records.find(def.name, req.params.id);
-    if (!record || record.Id.slice(0, 3) !== def.keyPrefix) {
-      sendError(
-        res,
-        404,
-        'NOT_FOUND',
-        `Provided external ID field does not exist or is not accessible: ${req.params.id}`
-      );
-      return;
-    }
+    const record = findRecord(def, req.params.id);
     if (record.IsDeleted === true) {
       sendError(res, 404, 'ENTITY_IS_DELETED', 'entity is deleted', []);
       return;
@@ -174,16 +179,7 @@ export function createRestRouter(org: { records: OrgRecords; accounting: ApiAcco
     const def = records.schema.find(req.params.object);
     if (!def) throw new SalesforceApiError(404, 'NOT_FOUND', NOT_FOUND_MESSAGE);
     const { Id: _upper, id: _lower, ...fields } = bodyObject(req);
-    const record = records.find(def.name, req.params.id);
-    if (!record || record.Id.slice(0, 3) !== def.keyPrefix) {
-      sendError(
-        res,
-        404,
-        'NOT_FOUND',
-        `Provided external ID field does not exist or is not accessible: ${req.params.id}`
-      );
-      return;
-    }
+    const record = findRecord(def, req.params.id);
     const [result] = records.update(def.name, [{ ...fields, Id: record.Id }], true);
     if (!result.success) {
       sendRecordFailure(res, result);

@@ -11,7 +11,7 @@ import {
   type FieldDef,
   type ObjectDef
 } from './schema-types.js';
-import { STANDARD_OBJECTS, systemFields } from './standard-objects.js';
+import { creationFields, STANDARD_OBJECTS, systemFields } from './standard-objects.js';
 
 export interface OrgSchema {
   objects: ObjectDef[];
@@ -28,17 +28,7 @@ function eventFields(): FieldDef[] {
   const readOnly = { createable: false, updateable: false };
   return [
     field({ name: 'ReplayId', label: 'Replay ID', type: 'string', length: 255, ...readOnly }),
-    field({ name: 'CreatedDate', label: 'Created Date', type: 'datetime', ...readOnly, nillable: false }),
-    field({
-      name: 'CreatedById',
-      label: 'Created By ID',
-      type: 'reference',
-      length: 18,
-      referenceTo: ['User'],
-      relationshipName: 'CreatedBy',
-      ...readOnly,
-      nillable: false
-    }),
+    ...creationFields(),
     field({ name: 'EventUuid', label: 'Event UUID', type: 'string', length: 36, ...readOnly })
   ];
 }

@@ -11,11 +11,9 @@ function picklist(values: string[], defaultValue?: string): PicklistValue[] {
   return values.map((value) => ({ value, label: value, defaultValue: value === defaultValue }));
 }
 
-/** Id, IsDeleted, owner and audit fields every queryable object has. */
-export function systemFields(options: { owner: boolean }): FieldDef[] {
-  const fields = [
-    field({ name: 'Id', label: 'Record ID', type: 'id', length: 18, ...readOnly, nillable: false }),
-    field({ name: 'IsDeleted', label: 'Deleted', type: 'boolean', ...readOnly }),
+/** CreatedDate and CreatedById, which records and platform events alike carry. */
+export function creationFields(): FieldDef[] {
+  return [
     field({
       name: 'CreatedDate',
       label: 'Created Date',
@@ -32,7 +30,16 @@ export function systemFields(options: { owner: boolean }): FieldDef[] {
       relationshipName: 'CreatedBy',
       ...readOnly,
       nillable: false
-    }),
+    })
+  ];
+}
+
+/** Id, IsDeleted, owner and audit fields every queryable object has. */
+export function systemFields(options: { owner: boolean }): FieldDef[] {
+  const fields = [
+    field({ name: 'Id', label: 'Record ID', type: 'id', length: 18, ...readOnly, nillable: false }),
+    field({ name: 'IsDeleted', label: 'Deleted', type: 'boolean', ...readOnly }),
+    ...creationFields(),
     field({
       name: 'LastModifiedDate',
       label: 'Last Modified Date',
