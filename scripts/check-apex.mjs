@@ -33,7 +33,17 @@ function syntaxStage(files) {
   // Run from the project so the plugin resolves; unformatted code is format:check's business, parse errors ours.
   const result = run(
     prettier,
-    ['--check', '--ignore-path', '', '--plugin', 'prettier-plugin-apex', '--parser', 'apex', ...files],
+    [
+      '--check',
+      '--no-color',
+      '--ignore-path',
+      '',
+      '--plugin',
+      'prettier-plugin-apex',
+      '--parser',
+      'apex',
+      ...files
+    ],
     { cwd: projectDir }
   );
   const errors = `${result.stdout}\n${result.stderr}`
