@@ -7,6 +7,24 @@ import type { CliCommand } from './cli-command.js';
 import { parseArgs } from './cli-command.js';
 import { exportIntegrations, importIntegrations, type IntegrationExport } from './integration-promotion.js';
 
+/**
+ * Reads a file written by `export`. `npm run engine -- integrations export > file.json` puts npm's own
+ * banner (`> package@version engine` / `> tsx …`) before the JSON, so that banner is skipped.
+ */
+async function readExportFile(file: string): Promise<IntegrationExport> {
+  const text = (await readFile(file, 'utf8')).replace(/^(\s*> [^\n]*\n)+/, '');
+  let parsed: IntegrationExport;
+  try {
+    parsed = JSON.parse(text) as IntegrationExport;
+  } catch (error) {
+    throw new Error(`${file} is not an integrations export (invalid JSON: ${(error as Error).message}).`);
+  }
+  if (!Array.isArray(parsed?.integrations)) {
+    throw new Error(`${file} is not an integrations export: it has no "integrations" list.`);
+  }
+  return parsed;
+}
+
 export const integrationsCommand: CliCommand = {
   name: 'integrations',
   usage: 'integrations export --org <org> | import --org <org> <file.json>',
@@ -37,7 +55,7 @@ export const integrationsCommand: CliCommand = {
         process.stderr.write(`Exported ${integrations.length} integrations from ${account.orgName}.\n`);
         return 0;
       }
-      const parsed = JSON.parse(await readFile(file!, 'utf8')) as IntegrationExport;
+      const parsed = await readExportFile(file!);
       const report = await engine.ctx.orgs.use(account.orgId, (conn, current) =>
         importIntegrations(conn, parsed.integrations, current.connectionRecordId)
       );

@@ -119,7 +119,10 @@ describe('the operator CLI: accounts and Sandbox → Production promotion', () =
     // A field added in the sandbox and not (yet) deployed to production.
     nps.mappings.push({ column: 'Comment', columnType: 'string', field: 'WalkMe_NPS_Comment__c' });
     const path = join(dir, 'integrations.json');
-    writeFileSync(path, JSON.stringify(file));
+    // As `npm run engine -- integrations export --org sandbox > integrations.json` writes it: npm's banner first.
+    const npmBanner =
+      '\n> walkme-insights-salesforce@0.1.0 engine\n> tsx sync-engine/src/cli/main.ts integrations export --org sandbox\n\n';
+    writeFileSync(path, npmBanner + JSON.stringify(file, null, 2));
 
     const imported = await runCli(['integrations', 'import', '--org', 'production', path], env);
     assert.equal(imported.code, 3, 'exit 3: imported with things not mapped');
