@@ -56,6 +56,12 @@ export function oauthRoutes(ctx: EngineContext, sessions: SessionCookies): Route
     if (loginUrl && !acceptableLoginUrl(ctx, loginUrl)) {
       return fail(res, 400, 'Cannot connect', [`${loginUrl} is not a Salesforce login URL`]);
     }
+    if (!ctx.config.oauth[environment].clientId) {
+      return fail(res, 500, 'Cannot connect', [
+        'The engine has no connected app: set SF_CLIENT_ID (and SF_CLIENT_SECRET if the app has one) to the consumer key of a connected app whose callback is ' +
+          `${ctx.config.publicUrl}/oauth/callback, then restart the engine.`
+      ]);
+    }
     const sessionId = sessions.ensure(req, res);
     const oauth2 = oauthApp(ctx.config, environment, loginUrl, true);
     const state = randomBytes(24).toString('base64url');

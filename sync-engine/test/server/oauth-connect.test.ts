@@ -172,6 +172,22 @@ describe('connecting an org over OAuth (web server flow with PKCE)', () => {
     assert.equal(refresh.status, 400, 'the token no longer works at Salesforce');
   });
 
+  test('without a connected app (no SF_CLIENT_ID) connect says what to configure instead of redirecting', async () => {
+    const app = h.engine.ctx.config.oauth.production;
+    const clientId = app.clientId;
+    app.clientId = '';
+    try {
+      const res = await get(`${h.engine.url}/oauth/connect?environment=production`);
+      assert.equal(res.status, 500);
+      assert.match(
+        await res.text(),
+        /set SF_CLIENT_ID .*callback is http:\/\/localhost:\d+\/oauth\/callback/
+      );
+    } finally {
+      app.clientId = clientId;
+    }
+  });
+
   test('health and metrics answer', async () => {
     const health = await fetch(`${h.engine.url}/healthz`);
     assert.deepEqual(await health.json(), { status: 'ok', database: 'pglite' });
