@@ -1,0 +1,50 @@
+/**
+ * Every row's one outcome: counted, handed to the caller's `onOutcome`, and kept (up to a cap) when the
+ * row was rejected. The counts must add up to the rows read.
+ */
+import type { RowCounts, RowOutcome, RowOutcomeKind, RunStatus } from './integration.js';
+
+export class OutcomeTally {
+  readonly counts: RowCounts = {
+    read: 0,
+    updated: 0,
+    unchanged: 0,
+    unmatched: 0,
+    ambiguous: 0,
+    invalid: 0,
+    failed: 0
+  };
+  private readonly rejected: RowOutcome[] = [];
+  private rejectedOmitted = 0;
+
+  constructor(
+    private readonly rejectedCap: number,
+    private readonly onOutcome?: (outcome: RowOutcome) => void
+  ) {}
+
+  emit(row: number, key: string, outcome: RowOutcomeKind, extra: Partial<RowOutcome> = {}): void {
+    const result: RowOutcome = { row, key, outcome, recordIds: extra.recordIds ?? [], ...extra };
+    this.counts[outcome] += 1;
+    this.onOutcome?.(result);
+    if (outcome === 'updated' || outcome === 'unchanged') return;
+    if (this.rejected.length < this.rejectedCap) this.rejected.push(result);
+    else this.rejectedOmitted += 1;
+  }
+
+  /** A bug, not a data problem: the run fails loudly rather than report figures that do not add up. */
+  invariantError(): string | undefined {
+    const { read, updated, unchanged, unmatched, ambiguous, invalid, failed } = this.counts;
+    const total = updated + unchanged + unmatched + ambiguous + invalid + failed;
+    return total === read ? undefined : `Internal error: ${total} outcomes for ${read} rows read.`;
+  }
+
+  status(error: string | undefined): RunStatus {
+    if (error) return 'Failed';
+    return this.counts.failed + this.counts.invalid > 0 ? 'Completed with errors' : 'Completed';
+  }
+
+  /** The rejected rows in row order: invalid rows are settled as read, the others after their batch. */
+  rejectedRows(): { rejected: RowOutcome[]; rejectedOmitted: number } {
+    return { rejected: this.rejected.sort((a, b) => a.row - b.row), rejectedOmitted: this.rejectedOmitted };
+  }
+}

@@ -1,0 +1,51 @@
+/** What a caller can set for one run (`runSync`), with the defaults the run falls back on. */
+import type { DescribeCache } from '../salesforce/describe-cache.js';
+import type { RowOutcome } from './integration.js';
+
+export interface RunProgress {
+  phase: 'checking' | 'matching' | 'writing' | 'recording' | 'done';
+  rowsRead: number;
+  /** Rows whose key reached at least one record. */
+  matched: number;
+  /** Records written so far. */
+  written: number;
+}
+
+export interface RunOptions {
+  /** Everything up to the write; counts say what would happen, `changesSample` shows before/after values. */
+  dryRun?: boolean;
+  /** Rewrite matched records even when their values are already equal. */
+  full?: boolean;
+  trigger?: 'Scheduled' | 'Manual';
+  /** A `WalkMe_Sync_Run__c` created Queued by Run Now: it is moved to Running, then to its final status. */
+  runId?: string;
+  /** Write the run record and the integration's last-run fields (default true). */
+  record?: boolean;
+  /** Rows above which matching uses one Bulk API 2.0 query job; changed records above which one ingest job. */
+  thresholds?: { bulkQueryAbove: number; bulkIngestAbove: number };
+  /** sObject Collections calls in flight (default 4). */
+  concurrency?: number;
+  /** Serial retries of `UNABLE_TO_LOCK_ROW` records (default 3) after a first backoff (default 1 s, doubling). */
+  lockRetries?: number;
+  lockBackoffMs?: number;
+  bulkPolling?: { pollInterval: number; pollTimeout: number };
+  /** Longest query URL (default 16,384 − 2,048 bytes of headroom for the request line and headers). */
+  maxUrlBytes?: number;
+  /** Rejected rows kept in the result (default 10,000). */
+  rejectedCap?: number;
+  /** Field changes kept as a dry run's sample (default 50). */
+  changesSampleSize?: number;
+  describeCache?: DescribeCache;
+  onProgress?: (progress: RunProgress) => void;
+  onOutcome?: (outcome: RowOutcome) => void;
+}
+
+const DEFAULT_THRESHOLDS = { bulkQueryAbove: 200_000, bulkIngestAbove: 10_000 };
+
+export function thresholdsOf(options: RunOptions): { bulkQueryAbove: number; bulkIngestAbove: number } {
+  return { ...DEFAULT_THRESHOLDS, ...options.thresholds };
+}
+
+export function bulkPollingOf(options: RunOptions): { pollInterval: number; pollTimeout: number } {
+  return options.bulkPolling ?? { pollInterval: 1_000, pollTimeout: 600_000 };
+}
