@@ -33,6 +33,11 @@ export interface EngineConfig {
     tickSeconds: number;
     /** How often Queued runs whose event was missed are looked for. */
     sweepSeconds: number;
+    /**
+     * Age after which the sweep closes a Scheduled run record no stored run refers to (a worker died between
+     * creating it and noting its id).
+     */
+    orphanGraceSeconds?: number;
     /** How often each org's WalkMe_Connection__c heartbeat is written and the catalog refreshed. */
     heartbeatSeconds: number;
     catalogRefreshSeconds: number;
@@ -48,6 +53,7 @@ export const DEFAULT_SCHEDULER: EngineConfig['scheduler'] = {
   refreshSeconds: 5 * 60,
   tickSeconds: 30,
   sweepSeconds: 3 * 60,
+  orphanGraceSeconds: 5 * 60,
   heartbeatSeconds: 10 * 60,
   catalogRefreshSeconds: 24 * 3600,
   runHeartbeatSeconds: 30,
@@ -89,6 +95,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): EngineConfig {
       refreshSeconds: number(env.ENGINE_REFRESH_SECONDS, DEFAULT_SCHEDULER.refreshSeconds),
       tickSeconds: number(env.ENGINE_TICK_SECONDS, DEFAULT_SCHEDULER.tickSeconds),
       sweepSeconds: number(env.ENGINE_SWEEP_SECONDS, DEFAULT_SCHEDULER.sweepSeconds),
+      orphanGraceSeconds: number(env.ENGINE_ORPHAN_GRACE_SECONDS, DEFAULT_SCHEDULER.orphanGraceSeconds!),
       heartbeatSeconds: number(env.ENGINE_HEARTBEAT_SECONDS, DEFAULT_SCHEDULER.heartbeatSeconds),
       catalogRefreshSeconds: number(env.ENGINE_CATALOG_SECONDS, DEFAULT_SCHEDULER.catalogRefreshSeconds),
       runHeartbeatSeconds: number(env.ENGINE_RUN_HEARTBEAT_SECONDS, DEFAULT_SCHEDULER.runHeartbeatSeconds!),

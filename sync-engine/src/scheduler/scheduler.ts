@@ -2,15 +2,18 @@
  * Keeps each connected org's integrations scheduled and its runs moving, all through pg-boss jobs so that any
  * number of engine processes share the work: the tick enqueues due slots (claimed once, in the transaction
  * that sends the run job), the refresh re-reads integration records (changes picked up within
- * `refreshSeconds`), the sweep picks up Queued runs whose Run Now event was missed, the heartbeat keeps
- * `WalkMe_Connection__c` current, and the catalog is pushed daily. Each handler is also callable directly.
+ * `refreshSeconds`), the sweep picks up Queued runs whose Run Now event was missed and closes scheduled run
+ * records a dead worker orphaned, the heartbeat keeps `WalkMe_Connection__c` current, and the catalog is
+ * pushed daily. Each handler is also callable directly.
  */
 import type { PgBoss } from 'pg-boss';
+import { DEFAULT_SCHEDULER } from '../config.js';
 import { listIntegrations } from '../salesforce/integration-reader.js';
 import { writeConnectionRecord } from '../server/connection-record.js';
 import type { EngineContext } from '../server/engine-context.js';
 import { QUEUES } from './boss.js';
 import { pushCatalog, refreshCatalog } from './catalog-push.js';
+import { closeOrphanedScheduledRuns } from './orphaned-runs.js';
 import { RunNowListener } from './run-now-listener.js';
 import { enqueueRun, requestRun, type RunJob } from './run-requests.js';
 import { INTERRUPTED_BY_CRASH, type RunWorker } from './run-worker.js';
@@ -134,9 +137,13 @@ export class Scheduler {
     }
   }
 
-  /** Queued `WalkMe_Sync_Run__c` records whose Run Now event never reached the engine. */
+  /**
+   * Queued `WalkMe_Sync_Run__c` records whose Run Now event never reached the engine (answers how many were
+   * picked up); scheduled ones a dead worker left open are closed.
+   */
   async sweepQueued(): Promise<number> {
     let found = 0;
+    const grace = this.ctx.config.scheduler.orphanGraceSeconds ?? DEFAULT_SCHEDULER.orphanGraceSeconds!;
     for (const account of await this.ctx.store.accounts.list()) {
       if (account.status !== 'connected') continue;
       try {
@@ -144,7 +151,8 @@ export class Scheduler {
           (
             await conn.query<{ Id: string; Integration__c: string | null; Dry_Run__c: boolean }>(
               // Only Run Now's records: a Scheduled one is the engine's own, left Queued by a worker that died
-              // before noting its id, and its slot is already recorded (and retried) in the store.
+              // before noting its id; its slot is already recorded (and retried) in the store, and the record
+              // is closed as orphaned below.
               `SELECT Id, Integration__c, Dry_Run__c FROM WalkMe_Sync_Run__c WHERE Status__c = 'Queued' AND Trigger__c != 'Scheduled'`
             )
           ).records.filter((r) => r.Integration__c)
@@ -161,6 +169,9 @@ export class Scheduler {
           });
           if (created) found += 1;
         }
+        await this.ctx.orgs.use(account.orgId, (conn) =>
+          closeOrphanedScheduledRuns(this.ctx, account.orgId, conn, this.clock(), grace)
+        );
       } catch (error) {
         this.ctx.logger.warn({ orgId: account.orgId, err: String(error) }, 'queued-run sweep failed');
       }

@@ -141,6 +141,15 @@ export class RunStore {
     await this.db.query('UPDATE runs SET sf_run_id = $2 WHERE id = $1', [id, sfRunId]);
   }
 
+  /** Which of these `WalkMe_Sync_Run__c` ids a stored run of the org refers to. */
+  async referencedSfRunIds(orgId: string, sfRunIds: string[]): Promise<Set<string>> {
+    const rows = await this.db.query<{ sf_run_id: string }>(
+      'SELECT sf_run_id FROM runs WHERE org_id = $1 AND sf_run_id = ANY($2::text[])',
+      [orgId, sfRunIds]
+    );
+    return new Set(rows.map((r) => r.sf_run_id));
+  }
+
   /** The integration's run in progress, if any. */
   async running(orgId: string, integrationId: string): Promise<RunRecord | undefined> {
     const [row] = await this.db.query<RunRow>(
