@@ -1,7 +1,8 @@
 /**
- * Steps 3 and 4 of a run, streamed: each report row validated (an invalid row is settled at once), and the
- * valid ones grouped into batches with the records their keys reached — one URL-limited SOQL query per
- * batch, or one Bulk API 2.0 index of the whole object loaded up front for very large reports.
+ * Steps 3 and 4 of a run, streamed: each report row validated (key normalised, values coerced as step 6
+ * says; an invalid row is settled at once), and the valid ones grouped into batches with the records their
+ * keys reached — one URL-limited SOQL query per batch, or one Bulk API 2.0 index of the whole object loaded
+ * up front for very large reports.
  */
 import type { Connection } from '@jsforce/jsforce-node';
 import type { ReportRowStream } from '../sources/report-source.js';

@@ -1,7 +1,7 @@
 /**
- * Step 5 of a run, for one matched batch: the records each row's key reached. A converted Lead cannot be
- * updated: it is skipped, or (follow-to-contact) replaced by the Contact it became — read by Id, once per
- * batch — and a Contact reached from two rows is written from the first only.
+ * The end of step 4 of a run, for one matched batch: the records each row's key reached. A converted Lead
+ * cannot be updated: it is skipped, or (follow-to-contact) replaced by the Contact it became — read by Id,
+ * once per batch — and a Contact reached from two rows is written from the first only.
  */
 import type { Connection } from '@jsforce/jsforce-node';
 import { findField } from '../salesforce/field-describe.js';

@@ -1,5 +1,5 @@
 /**
- * Steps 6 and 7 of a run, for one row and the records it decided to write: each record's mapped values
+ * Step 5 of a run, for one row and the records it decided to write: each record's mapped values
  * compared with the values read from Salesforce, and a write item built for each record that changed (or
  * every record on a full run). `WalkMe_Last_Synced__c`, when mapped, is stamped only on records written.
  */

@@ -1,5 +1,5 @@
 /**
- * Step 8 of a run: the changed records of every row, held until the report is read, then written per
+ * Step 7 of a run: the changed records of every row, held until the report is read, then written per
  * object with sObject Collections or one Bulk API 2.0 ingest job. Each record's result is mapped back to
  * its row; a row is `updated` when all its records were written, else `failed` with the first error.
  */
