@@ -5,6 +5,7 @@
  */
 import type { Job, PgBoss } from 'pg-boss';
 import { findIntegration } from '../salesforce/integration-reader.js';
+import { soqlLiteral } from '../salesforce/soql-in-chunker.js';
 import { NeedsReconnectionError, isRevocation } from '../server/org-connections.js';
 import type { EngineContext } from '../server/engine-context.js';
 import type { RunRecord } from '../store/runs.js';
@@ -75,15 +76,26 @@ export class RunWorker {
         if (!integration) throw new Error(`Integration ${run.integrationId} no longer exists in the org.`);
         let sfRunId = run.sfRunId;
         if (!sfRunId) {
-          const created = (await conn.sobject('WalkMe_Sync_Run__c').create({
-            Integration__c: run.integrationId,
-            Status__c: 'Queued',
-            Trigger__c: run.trigger,
-            Dry_Run__c: run.dryRun,
-            Report_Name__c: integration.reportName,
-            Target_Object__c: integration.targetObject
-          })) as { id: string };
-          sfRunId = created.id;
+          // A worker that died between creating the record and storing its id left it behind: find it by
+          // the engine's run id, so a retry never makes a second record.
+          const [left] = (
+            await conn.query<{ Id: string }>(
+              `SELECT Id FROM WalkMe_Sync_Run__c WHERE Engine_Run_Id__c = ${soqlLiteral(runId)} LIMIT 1`
+            )
+          ).records;
+          sfRunId =
+            left?.Id ??
+            (
+              (await conn.sobject('WalkMe_Sync_Run__c').create({
+                Integration__c: run.integrationId,
+                Engine_Run_Id__c: runId,
+                Status__c: 'Queued',
+                Trigger__c: run.trigger,
+                Dry_Run__c: run.dryRun,
+                Report_Name__c: integration.reportName,
+                Target_Object__c: integration.targetObject
+              })) as { id: string }
+            ).id;
           await store.runs.setSfRunId(runId, sfRunId);
         }
         const result = await runSync({

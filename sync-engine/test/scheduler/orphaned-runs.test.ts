@@ -70,6 +70,25 @@ describe('a scheduled run record orphaned by a worker that died before noting it
     assert.equal((await h.engine.ctx.store.runs.forIntegration(h.orgId, integrationId)).length, 1);
   });
 
+  test('is adopted by the retry of its run, found by the engine run id: one record, finished', async () => {
+    const integrationId = await createIntegration(h, 'retried');
+    const runId = await scheduledRun(integrationId, 1);
+    // First attempt: created its record (with the engine's run id), then died before noting the id.
+    const [left] = h.org.data.load('WalkMe_Sync_Run__c', [
+      { Integration__c: integrationId, Engine_Run_Id__c: runId, Status__c: 'Queued', Trigger__c: 'Scheduled' }
+    ]);
+    await h.engine.worker.execute(runId);
+    const records = h.org.data.query(
+      `SELECT Id, Status__c FROM WalkMe_Sync_Run__c WHERE Integration__c = '${integrationId}'`
+    ) as Array<{ Id: string; Status__c: string }>;
+    assert.deepEqual(
+      records.map((r) => r.Id),
+      [left!.Id]
+    );
+    assert.match(records[0]!.Status__c, /^Completed/);
+    assert.equal((await h.engine.ctx.store.runs.get(runId))!.sfRunId, left!.Id);
+  });
+
   test('whose slot was not retried (crash recovery failed the run) is closed as interrupted', async () => {
     const integrationId = await createIntegration(h, 'hourly');
     const runId = await scheduledRun(integrationId, 10);
