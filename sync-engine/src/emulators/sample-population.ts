@@ -94,17 +94,20 @@ export interface SampleUser {
   };
 }
 
+/** The default seed: the demo's population. */
+export const POPULATION_SEED = 20261121;
+
 /**
  * The first `count` users of the population for `seed`. Shares are fixed so the demo's figures are
  * stable: ~3 % have no Salesforce record, ~2 % are duplicated, ~4 % are converted Leads, ~15 % of
  * Salesforce emails differ in case from WalkMe's.
  */
-export function samplePopulation(count: number, seed = 20261121): SampleUser[] {
+export function samplePopulation(count: number, seed = POPULATION_SEED): SampleUser[] {
   return Array.from(generatePopulation(count, seed));
 }
 
 /** The same users as `samplePopulation`, one at a time, for reports too large to hold in memory. */
-export function* generatePopulation(count: number, seed = 20261121): Generator<SampleUser> {
+export function* generatePopulation(count: number, seed = POPULATION_SEED): Generator<SampleUser> {
   const random = seededRandom(seed);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)];
   for (let i = 0; i < count; i += 1) {

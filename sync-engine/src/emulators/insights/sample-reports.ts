@@ -24,7 +24,7 @@ import { pipeline } from 'node:stream/promises';
 import { stringify } from 'csv-stringify';
 import { INTEGRATION_TAG, type ReportInfo } from '../../sources/report-source.js';
 import { MANIFEST_FILE } from '../../sources/csv-source.js';
-import { generatePopulation, seededRandom } from '../sample-population.js';
+import { generatePopulation, POPULATION_SEED, seededRandom } from '../sample-population.js';
 
 export interface SampleReportOptions {
   /** Users in the population (default 500). */
@@ -49,7 +49,6 @@ export const SAMPLE_REPORT_IDS = {
   featureAdoption: 'rpt-feature-adoption'
 } as const;
 
-const DEFAULT_SEED = 20261121;
 const FIRST_NOW = Date.UTC(2026, 10, 20, 9, 0, 0);
 const DAY_MS = 86_400_000;
 const DAILY_CHANGE_SHARE = 0.1;
@@ -92,7 +91,7 @@ interface ReportDefinition {
   columns: ReportInfo['columns'];
   /** Whether a user appears in this report (e.g. answered the survey); hard-case users always do. */
   includes?: (stable: () => number) => boolean;
-  /** Cells after User ID and Email. */
+  /** Cells after User ID and Email (`USER_COLUMNS`). */
   cells: (context: RowContext) => string[];
 }
 
@@ -106,23 +105,33 @@ const COMMENTS = [
 ];
 const HARD_COMMENT = 'Love it, but the "Getting started" flow\nskipped a step, twice';
 
+/** Every report's first two columns: the user, as WalkMe knows them. */
+const USER_COLUMNS: ReportInfo['columns'] = [
+  { name: 'User ID', type: 'string' },
+  { name: 'Email', type: 'email' }
+];
+
+/** When the user last acted: within `firstWindowDays` before the first export, or within 12 h of a change. */
+const lastActivity = ({ fresh, changedAt, original }: RowContext, firstWindowDays: number) =>
+  original
+    ? FIRST_NOW - upTo(fresh, firstWindowDays * 24 * 60) * 60_000
+    : changedAt - upTo(fresh, 12 * 60) * 60_000;
+
 const DEFINITIONS: ReportDefinition[] = [
   {
     id: SAMPLE_REPORT_IDS.loginsReview,
     name: 'Logins Review',
     tags: [INTEGRATION_TAG, 'logins'],
     columns: [
-      { name: 'User ID', type: 'string' },
-      { name: 'Email', type: 'email' },
+      ...USER_COLUMNS,
       { name: 'First Login', type: 'datetime' },
       { name: 'Last Login', type: 'datetime' },
       { name: 'Logins Last 30 Days', type: 'number' }
     ],
-    cells: ({ stable, fresh, changedAt, original }) => {
+    cells: (context) => {
+      const { stable, fresh } = context;
       const firstLogin = FIRST_NOW - (30 + upTo(stable, 670)) * DAY_MS - upTo(stable, 86_399) * 1000;
-      const lastLogin = original
-        ? FIRST_NOW - upTo(fresh, 20 * 24 * 60) * 60_000
-        : changedAt - upTo(fresh, 12 * 60) * 60_000;
+      const lastLogin = lastActivity(context, 20);
       return [isoSeconds(firstLogin), isoSeconds(lastLogin), String(1 + upTo(fresh, 59))];
     }
   },
@@ -131,20 +140,18 @@ const DEFINITIONS: ReportDefinition[] = [
     name: 'NPS',
     tags: [INTEGRATION_TAG, 'surveys'],
     columns: [
-      { name: 'User ID', type: 'string' },
-      { name: 'Email', type: 'email' },
+      ...USER_COLUMNS,
       { name: 'NPS Score', type: 'number' },
       { name: 'NPS Category', type: 'string' },
       { name: 'Last Answered', type: 'datetime' },
       { name: 'Comment', type: 'string' }
     ],
     includes: (stable) => stable() < 0.6,
-    cells: ({ index, fresh, changedAt, original }) => {
+    cells: (context) => {
+      const { index, fresh } = context;
       const score = Math.min(10, Math.floor(Math.sqrt(fresh()) * 11));
       const category = score >= 9 ? 'Promoter' : score >= 7 ? 'Passive' : 'Detractor';
-      const answered = original
-        ? FIRST_NOW - upTo(fresh, 90 * 24 * 60) * 60_000
-        : changedAt - upTo(fresh, 12 * 60) * 60_000;
+      const answered = lastActivity(context, 90);
       const comment = index % 167 === 5 ? HARD_COMMENT : fresh() < 0.4 ? COMMENTS[upTo(fresh, 5)] : '';
       return [String(score), category, isoSeconds(answered), comment];
     }
@@ -154,8 +161,7 @@ const DEFINITIONS: ReportDefinition[] = [
     name: 'Onboarding Completion',
     tags: [INTEGRATION_TAG, 'onboarding'],
     columns: [
-      { name: 'User ID', type: 'string' },
-      { name: 'Email', type: 'email' },
+      ...USER_COLUMNS,
       { name: 'Onboarding Completion %', type: 'percent' },
       { name: 'Tasks Completed', type: 'number' },
       { name: 'Tasks Total', type: 'number' }
@@ -171,8 +177,7 @@ const DEFINITIONS: ReportDefinition[] = [
     name: 'TeachMe Courses',
     tags: [INTEGRATION_TAG, 'teachme'],
     columns: [
-      { name: 'User ID', type: 'string' },
-      { name: 'Email', type: 'email' },
+      ...USER_COLUMNS,
       { name: 'Courses Completed', type: 'number' },
       { name: 'Last Completion', type: 'date' },
       { name: 'Progress %', type: 'percent' }
@@ -188,11 +193,7 @@ const DEFINITIONS: ReportDefinition[] = [
     id: SAMPLE_REPORT_IDS.featureAdoption,
     name: 'Feature Adoption (internal)',
     tags: ['product-analytics'],
-    columns: [
-      { name: 'User ID', type: 'string' },
-      { name: 'Email', type: 'email' },
-      { name: 'Features Adopted', type: 'number' }
-    ],
+    columns: [...USER_COLUMNS, { name: 'Features Adopted', type: 'number' }],
     cells: ({ fresh }) => [String(upTo(fresh, 40))]
   }
 ];
@@ -249,7 +250,7 @@ function* reportRows(
 
 /** The five sample reports (four tagged `integrations_salesforce`, one not) for `options`. */
 export function sampleReports(options: SampleReportOptions = {}): EmulatedReport[] {
-  const resolved = { users: 500, seed: DEFAULT_SEED, day: 0, ...options };
+  const resolved = { users: 500, seed: POPULATION_SEED, day: 0, ...options };
   return DEFINITIONS.map((definition) => ({
     info: {
       id: definition.id,
