@@ -61,26 +61,20 @@ export function createControlRouter(org: { faults: OrgFaults; accounting: ApiAcc
     });
     sendJson(res, 200, state());
   });
-  router.post('/reset-faults', (_req, res) => {
-    faults.reset();
-    sendJson(res, 200, state());
-  });
-  router.post('/expire-sessions', (_req, res) => {
-    faults.expireSessions();
-    sendJson(res, 200, state());
-  });
-  router.post('/revoke-refresh-tokens', (_req, res) => {
-    faults.revokeRefreshTokens();
-    sendJson(res, 200, state());
-  });
-  router.post('/exhaust-quota', (_req, res) => {
-    faults.exhaustQuota();
-    sendJson(res, 200, state());
-  });
-  router.post('/reset-calls', (_req, res) => {
-    accounting.resetCounters();
-    sendJson(res, 200, state());
-  });
+  // Actions without a body: each runs, then answers with the new state.
+  const actions: Record<string, () => void> = {
+    '/reset-faults': () => faults.reset(),
+    '/expire-sessions': () => faults.expireSessions(),
+    '/revoke-refresh-tokens': () => faults.revokeRefreshTokens(),
+    '/exhaust-quota': () => faults.exhaustQuota(),
+    '/reset-calls': () => accounting.resetCounters()
+  };
+  for (const [path, action] of Object.entries(actions)) {
+    router.post(path, (_req, res) => {
+      action();
+      sendJson(res, 200, state());
+    });
+  }
   router.post('/quota', (req, res) => {
     const { max, remaining } = (req.body ?? {}) as { max?: number; remaining?: number };
     accounting.setQuota({ max, remaining });
