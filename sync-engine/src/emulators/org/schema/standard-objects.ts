@@ -123,6 +123,16 @@ function addressFields(prefix: string, label: string): FieldDef[] {
   ];
 }
 
+/** Lead and Account share the Industry picklist, as in Salesforce. */
+const industryField = (): FieldDef =>
+  field({
+    name: 'Industry',
+    label: 'Industry',
+    type: 'picklist',
+    length: 255,
+    picklistValues: picklist(['Technology', 'Finance', 'Healthcare', 'Retail', 'Manufacturing'])
+  });
+
 const LEAD_STATUSES = [
   'Open - Not Contacted',
   'Working - Contacted',
@@ -145,13 +155,7 @@ const leadFields = (): FieldDef[] => [
     defaultValue: 'Open - Not Contacted',
     picklistValues: picklist(LEAD_STATUSES, 'Open - Not Contacted')
   }),
-  field({
-    name: 'Industry',
-    label: 'Industry',
-    type: 'picklist',
-    length: 255,
-    picklistValues: picklist(['Technology', 'Finance', 'Healthcare', 'Retail', 'Manufacturing'])
-  }),
+  industryField(),
   field({ name: 'AnnualRevenue', label: 'Annual Revenue', type: 'currency', precision: 18, scale: 0 }),
   field({ name: 'NumberOfEmployees', label: 'Employees', type: 'int', precision: 8 }),
   // Conversion fields are set only by convertLead: createable for data migration, never updateable.
@@ -225,13 +229,7 @@ const accountFields = (): FieldDef[] => [
     length: 255,
     picklistValues: picklist(['Prospect', 'Customer - Direct', 'Customer - Channel', 'Partner', 'Other'])
   }),
-  field({
-    name: 'Industry',
-    label: 'Industry',
-    type: 'picklist',
-    length: 255,
-    picklistValues: picklist(['Technology', 'Finance', 'Healthcare', 'Retail', 'Manufacturing'])
-  }),
+  industryField(),
   ...addressFields('Billing', 'Billing'),
   field({ name: 'Phone', label: 'Account Phone', type: 'phone', length: 40 }),
   field({ name: 'Website', label: 'Website', type: 'url', length: 255 }),
