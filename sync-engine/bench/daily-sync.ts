@@ -93,19 +93,20 @@ async function minimumCalls(conn: Connection, changed: number): Promise<{ total:
 
 /** Naive: one lookup query and one PATCH per row, measured on a slice of the report. */
 async function naiveSlice(conn: Connection): Promise<{ calls: number; rows: number; seconds: number }> {
-  const counter = countApiCalls(conn);
   const started = Date.now();
-  let rows = 0;
-  for (const key of benchKeys(NAIVE_SKIP + NAIVE_SAMPLE, DAILY_ROWS)) {
-    rows += 1;
-    if (rows <= NAIVE_SKIP) continue;
-    const found = await conn.query<{ Id: string }>(`SELECT Id FROM Lead WHERE Email = ${soqlLiteral(key)}`);
-    for (const record of found.records) {
-      await conn.sobject('Lead').update({ Id: record.Id, WalkMe_Logins_Last_30_Days__c: 1 });
+  const calls = await countApiCalls(conn, async (sent) => {
+    let rows = 0;
+    for (const key of benchKeys(NAIVE_SKIP + NAIVE_SAMPLE, DAILY_ROWS)) {
+      rows += 1;
+      if (rows <= NAIVE_SKIP) continue;
+      const found = await conn.query<{ Id: string }>(`SELECT Id FROM Lead WHERE Email = ${soqlLiteral(key)}`);
+      for (const record of found.records) {
+        await conn.sobject('Lead').update({ Id: record.Id, WalkMe_Logins_Last_30_Days__c: 1 });
+      }
     }
-  }
-  counter.stop();
-  return { calls: counter.count, rows: NAIVE_SAMPLE, seconds: (Date.now() - started) / 1000 };
+    return sent();
+  });
+  return { calls, rows: NAIVE_SAMPLE, seconds: (Date.now() - started) / 1000 };
 }
 
 async function memoryRun(

@@ -1,32 +1,28 @@
 /**
- * Counts the API calls one connection sends, as the org counts them: every request under
- * `/services/data/` (REST, queries and their pages, Collections, Bulk API 2.0), including jsforce's own
- * retries and post-refresh replays, which no caller-side count would see. Token calls go through the
- * OAuth2 transport and are not API calls.
+ * Counts the API calls a piece of work sends on a connection, as the org counts them: every request under
+ * `/services/data/` (REST, queries and their pages, Collections, Bulk API 2.0), including jsforce's
+ * post-refresh replays, which no caller-side count would see. Token calls go through the OAuth2 transport
+ * and are not API calls. The engine shares one connection per org between concurrent runs, so calls are
+ * credited to the async context that made them, not to whoever wrapped the transport.
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Connection } from '@jsforce/jsforce-node';
 
-export interface ApiCallCounter {
-  readonly count: number;
-  /** Puts the connection's transport back as it was. */
-  stop(): void;
-}
+const current = new AsyncLocalStorage<{ count: number }>();
+const instrumented = new WeakSet<object>();
 
-export function countApiCalls(conn: Connection): ApiCallCounter {
+/** Runs `work`, whose `calls()` answers how many API calls it has sent on `conn` so far. */
+export function countApiCalls<T>(conn: Connection, work: (calls: () => number) => Promise<T>): Promise<T> {
   const transport = conn._transport;
-  const original = transport.httpRequest;
-  let count = 0;
-  const counting: typeof original = function (this: typeof transport, request, options) {
-    if (request.url.includes('/services/data/')) count += 1;
-    return original.call(this, request, options);
-  };
-  transport.httpRequest = counting;
-  return {
-    get count() {
-      return count;
-    },
-    stop() {
-      if (transport.httpRequest === counting) transport.httpRequest = original;
-    }
-  };
+  if (!instrumented.has(transport)) {
+    instrumented.add(transport);
+    const original = transport.httpRequest;
+    transport.httpRequest = function (this: typeof transport, request, options) {
+      const counter = current.getStore();
+      if (counter && request.url.includes('/services/data/')) counter.count += 1;
+      return original.call(this, request, options);
+    };
+  }
+  const counter = { count: 0 };
+  return current.run(counter, () => work(() => counter.count));
 }

@@ -78,8 +78,11 @@ class SyncRun {
     });
   }
 
-  async execute(): Promise<RunResult> {
-    const counter = countApiCalls(this.conn);
+  execute(): Promise<RunResult> {
+    return countApiCalls(this.conn, (calls) => this.executeCounted(calls));
+  }
+
+  private async executeCounted(calls: () => number): Promise<RunResult> {
     const record = this.options.record ?? true;
     let runId = this.options.runId;
     let error: string | undefined;
@@ -108,15 +111,14 @@ class SyncRun {
       try {
         await recordRunEnd(this.conn, runId, result, {
           integrationId: this.integration.id,
-          callsSoFar: () => counter.count
+          callsSoFar: calls
         });
         result.runId = runId;
       } catch (failure) {
         result.log.push(`The run record could not be written: ${describeSalesforceFailure(failure)}`);
       }
     }
-    counter.stop();
-    result.apiCalls = counter.count;
+    result.apiCalls = calls();
     this.progress('done');
     return result;
   }
