@@ -33,60 +33,50 @@ function eventFields(): FieldDef[] {
   ];
 }
 
+/** The Name field of a custom object: an Auto Number, or Text. */
+function customNameField(spec: NonNullable<PackageObject['definition']>['nameField']): FieldDef {
+  return spec?.type === 'AutoNumber'
+    ? field({
+        name: 'Name',
+        label: spec.label,
+        type: 'string',
+        length: 30,
+        custom: false,
+        autoNumber: true,
+        createable: false,
+        updateable: false,
+        nillable: false,
+        displayFormat: spec.displayFormat,
+        idLookup: true
+      })
+    : // A Text name left empty on create defaults to the record id, so it is not required.
+      field({
+        name: 'Name',
+        label: spec?.label ?? 'Name',
+        type: 'string',
+        length: 80,
+        custom: false,
+        idLookup: true
+      });
+}
+
+/** A custom object or platform event: events are insert-only (published) and not queryable. */
 function customObject(pkg: PackageObject, keyPrefix: string): ObjectDef {
   const def = pkg.definition!;
-  if (def.isEvent) {
-    return indexObject({
-      name: pkg.name,
-      label: def.label,
-      labelPlural: def.pluralLabel,
-      keyPrefix,
-      custom: true,
-      isEvent: true,
-      createable: true,
-      updateable: false,
-      deletable: false,
-      queryable: false,
-      fields: [...eventFields(), ...pkg.fields]
-    });
-  }
-  const nameField = def.nameField;
-  const name =
-    nameField?.type === 'AutoNumber'
-      ? field({
-          name: 'Name',
-          label: nameField.label,
-          type: 'string',
-          length: 30,
-          custom: false,
-          autoNumber: true,
-          createable: false,
-          updateable: false,
-          nillable: false,
-          displayFormat: nameField.displayFormat,
-          idLookup: true
-        })
-      : // A Text name left empty on create defaults to the record id, so it is not required.
-        field({
-          name: 'Name',
-          label: nameField?.label ?? 'Name',
-          type: 'string',
-          length: 80,
-          custom: false,
-          idLookup: true
-        });
   return indexObject({
     name: pkg.name,
     label: def.label,
     labelPlural: def.pluralLabel,
     keyPrefix,
     custom: true,
-    isEvent: false,
+    isEvent: def.isEvent,
     createable: true,
-    updateable: true,
-    deletable: true,
-    queryable: true,
-    fields: [...systemFields({ owner: true }), name, ...pkg.fields]
+    updateable: !def.isEvent,
+    deletable: !def.isEvent,
+    queryable: !def.isEvent,
+    fields: def.isEvent
+      ? [...eventFields(), ...pkg.fields]
+      : [...systemFields({ owner: true }), customNameField(def.nameField), ...pkg.fields]
   });
 }
 
