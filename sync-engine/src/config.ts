@@ -37,14 +37,13 @@ export interface EngineConfig {
      * Age after which the sweep closes a Scheduled run record no stored run refers to (a worker died between
      * creating it and noting its id).
      */
-    orphanGraceSeconds?: number;
-    /** How often each org's WalkMe_Connection__c heartbeat is written and the catalog refreshed. */
+    orphanGraceSeconds: number;
+    /** How often each org's WalkMe_Connection__c heartbeat is written. */
     heartbeatSeconds: number;
-    catalogRefreshSeconds: number;
     /** Seconds without a heartbeat after which a dead worker's run is given to another (pg-boss minimum 10). */
-    runHeartbeatSeconds?: number;
+    runHeartbeatSeconds: number;
     /** How often pg-boss looks for such runs (and expired jobs). */
-    superviseSeconds?: number;
+    superviseSeconds: number;
   };
   logLevel: string;
 }
@@ -55,7 +54,6 @@ export const DEFAULT_SCHEDULER: EngineConfig['scheduler'] = {
   sweepSeconds: 3 * 60,
   orphanGraceSeconds: 5 * 60,
   heartbeatSeconds: 10 * 60,
-  catalogRefreshSeconds: 24 * 3600,
   runHeartbeatSeconds: 30,
   superviseSeconds: 30
 };
@@ -95,11 +93,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): EngineConfig {
       refreshSeconds: number(env.ENGINE_REFRESH_SECONDS, DEFAULT_SCHEDULER.refreshSeconds),
       tickSeconds: number(env.ENGINE_TICK_SECONDS, DEFAULT_SCHEDULER.tickSeconds),
       sweepSeconds: number(env.ENGINE_SWEEP_SECONDS, DEFAULT_SCHEDULER.sweepSeconds),
-      orphanGraceSeconds: number(env.ENGINE_ORPHAN_GRACE_SECONDS, DEFAULT_SCHEDULER.orphanGraceSeconds!),
+      orphanGraceSeconds: number(env.ENGINE_ORPHAN_GRACE_SECONDS, DEFAULT_SCHEDULER.orphanGraceSeconds),
       heartbeatSeconds: number(env.ENGINE_HEARTBEAT_SECONDS, DEFAULT_SCHEDULER.heartbeatSeconds),
-      catalogRefreshSeconds: number(env.ENGINE_CATALOG_SECONDS, DEFAULT_SCHEDULER.catalogRefreshSeconds),
-      runHeartbeatSeconds: number(env.ENGINE_RUN_HEARTBEAT_SECONDS, DEFAULT_SCHEDULER.runHeartbeatSeconds!),
-      superviseSeconds: number(env.ENGINE_SUPERVISE_SECONDS, DEFAULT_SCHEDULER.superviseSeconds!)
+      runHeartbeatSeconds: number(env.ENGINE_RUN_HEARTBEAT_SECONDS, DEFAULT_SCHEDULER.runHeartbeatSeconds),
+      superviseSeconds: number(env.ENGINE_SUPERVISE_SECONDS, DEFAULT_SCHEDULER.superviseSeconds)
     },
     logLevel: env.LOG_LEVEL ?? 'info'
   };

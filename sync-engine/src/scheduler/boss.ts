@@ -17,12 +17,12 @@ export const QUEUES = {
 export interface BossOptions {
   databaseUrl?: string;
   /** Seconds without a heartbeat after which a run's job is retried by another worker (pg-boss minimum 10). */
-  runHeartbeatSeconds?: number;
-  superviseIntervalSeconds?: number;
+  runHeartbeatSeconds: number;
+  superviseIntervalSeconds: number;
 }
 
-export async function startBoss(db: Db, options: BossOptions = {}): Promise<PgBoss> {
-  const supervise = options.superviseIntervalSeconds ?? 30;
+export async function startBoss(db: Db, options: BossOptions): Promise<PgBoss> {
+  const supervise = options.superviseIntervalSeconds;
   // Stale heartbeats and expired jobs are failed (and so retried) in pg-boss's monitor pass, which runs every
   // `monitorIntervalSeconds` (default 60), not every supervise interval: keep the two together.
   const timing = { superviseIntervalSeconds: supervise, monitorIntervalSeconds: supervise, schedule: true };
@@ -35,7 +35,7 @@ export async function startBoss(db: Db, options: BossOptions = {}): Promise<PgBo
   // retried once its heartbeat is stale.
   await ensureQueue(boss, QUEUES.run, {
     policy: 'singleton',
-    heartbeatSeconds: options.runHeartbeatSeconds ?? 30,
+    heartbeatSeconds: options.runHeartbeatSeconds,
     expireInSeconds: 4 * 3600,
     retryLimit: 3,
     retryDelay: 1
