@@ -7,7 +7,6 @@
  * pushed daily. Each handler is also callable directly.
  */
 import type { PgBoss } from 'pg-boss';
-import { DEFAULT_SCHEDULER } from '../config.js';
 import { listIntegrations } from '../salesforce/integration-reader.js';
 import { writeConnectionRecord } from '../server/connection-record.js';
 import type { EngineContext } from '../server/engine-context.js';
@@ -63,16 +62,8 @@ export class Scheduler {
     this.ctx.accountEvents.on('connected', this.#onConnected);
     this.ctx.accountEvents.on('disconnected', this.#onDisconnected);
     this.ctx.accountEvents.on('revoked', this.#onDisconnected);
-    if (this.#runNow) {
-      for (const account of await this.ctx.store.accounts.list()) {
-        if (account.status !== 'connected') continue;
-        await this.runNow
-          .subscribe(account.orgId)
-          .catch((error) =>
-            this.ctx.logger.warn({ orgId: account.orgId, err: String(error) }, 'Run Now subscription failed')
-          );
-      }
-    }
+    if (this.#runNow)
+      await this.#eachConnectedOrg('Run Now subscription', (orgId) => this.runNow.subscribe(orgId));
   }
 
   async stop(): Promise<void> {
@@ -86,9 +77,8 @@ export class Scheduler {
   /** A newly connected org: its catalog, its schedules, its Run Now subscription. */
   async connected(orgId: string): Promise<void> {
     try {
-      const reports = (await this.ctx.store.catalog.list()).length
-        ? await this.ctx.store.catalog.list()
-        : await refreshCatalog(this.ctx, this.clock());
+      const cached = await this.ctx.store.catalog.list();
+      const reports = cached.length ? cached : await refreshCatalog(this.ctx, this.clock());
       await this.ctx.orgs.use(orgId, (conn) => pushCatalog(conn, reports));
       await this.refreshOrg(orgId);
       if (this.#runNow) await this.runNow.subscribe(orgId);
@@ -121,12 +111,7 @@ export class Scheduler {
   }
 
   async refreshIntegrations(): Promise<void> {
-    for (const account of await this.ctx.store.accounts.list()) {
-      if (account.status !== 'connected') continue;
-      await this.refreshOrg(account.orgId).catch((error) =>
-        this.ctx.logger.warn({ orgId: account.orgId, err: String(error) }, 'integration refresh failed')
-      );
-    }
+    await this.#eachConnectedOrg('integration refresh', (orgId) => this.refreshOrg(orgId));
   }
 
   async refreshOrg(orgId: string): Promise<void> {
@@ -143,24 +128,22 @@ export class Scheduler {
    */
   async sweepQueued(): Promise<number> {
     let found = 0;
-    const grace = this.ctx.config.scheduler.orphanGraceSeconds ?? DEFAULT_SCHEDULER.orphanGraceSeconds!;
-    for (const account of await this.ctx.store.accounts.list()) {
-      if (account.status !== 'connected') continue;
-      try {
-        const queued = await this.ctx.orgs.use(account.orgId, async (conn) =>
-          (
-            await conn.query<{ Id: string; Integration__c: string | null; Dry_Run__c: boolean }>(
-              // Only Run Now's records: a Scheduled one is the engine's own, left Queued by a worker that died
-              // before noting its id; its slot is already recorded (and retried) in the store, and the record
-              // is closed as orphaned below.
-              `SELECT Id, Integration__c, Dry_Run__c FROM WalkMe_Sync_Run__c WHERE Status__c = 'Queued' AND Trigger__c != 'Scheduled'`
-            )
-          ).records.filter((r) => r.Integration__c)
-        );
+    const grace = this.ctx.config.scheduler.orphanGraceSeconds;
+    await this.#eachConnectedOrg('queued-run sweep', (orgId) =>
+      this.ctx.orgs.use(orgId, async (conn) => {
+        const queued = (
+          await conn.query<{ Id: string; Integration__c: string | null; Dry_Run__c: boolean }>(
+            // Only Run Now's records: a Scheduled one is the engine's own, left Queued by a worker that died
+            // before noting its id; its slot is already recorded (and retried) in the store, and the record
+            // is closed as orphaned below.
+            `SELECT Id, Integration__c, Dry_Run__c FROM WalkMe_Sync_Run__c WHERE Status__c = 'Queued' AND Trigger__c != 'Scheduled'`
+          )
+        ).records;
         for (const record of queued) {
+          if (!record.Integration__c) continue;
           const { created } = await requestRun(this.ctx, this.boss, {
-            orgId: account.orgId,
-            integrationId: record.Integration__c!,
+            orgId,
+            integrationId: record.Integration__c,
             integrationName: '',
             trigger: 'Manual',
             requestKey: `manual:${record.Id}`,
@@ -169,41 +152,37 @@ export class Scheduler {
           });
           if (created) found += 1;
         }
-        await this.ctx.orgs.use(account.orgId, (conn) =>
-          closeOrphanedScheduledRuns(this.ctx, account.orgId, conn, this.clock(), grace)
-        );
-      } catch (error) {
-        this.ctx.logger.warn({ orgId: account.orgId, err: String(error) }, 'queued-run sweep failed');
-      }
-    }
+        await closeOrphanedScheduledRuns(this.ctx, orgId, conn, this.clock(), grace);
+      })
+    );
     if (found) this.ctx.logger.info({ found }, 'sweep picked up queued runs');
     return found;
   }
 
   async heartbeat(): Promise<void> {
-    for (const account of await this.ctx.store.accounts.list()) {
-      if (account.status !== 'connected') continue;
+    await this.#eachConnectedOrg('heartbeat', (orgId) => {
       const now = this.clock();
-      await this.ctx.orgs
-        .use(account.orgId, async (conn, current) => {
-          const id = await writeConnectionRecord(conn, current, this.ctx.config.publicUrl, 'Connected', now);
-          await this.ctx.store.accounts.recordHeartbeat(account.orgId, id, now);
-        })
-        .catch((error) =>
-          this.ctx.logger.warn({ orgId: account.orgId, err: String(error) }, 'heartbeat failed')
-        );
-    }
+      return this.ctx.orgs.use(orgId, async (conn, current) => {
+        const id = await writeConnectionRecord(conn, current, this.ctx.config.publicUrl, 'Connected', now);
+        await this.ctx.store.accounts.recordHeartbeat(orgId, id, now);
+      });
+    });
   }
 
   async pushCatalogToAll(): Promise<void> {
     const reports = await refreshCatalog(this.ctx, this.clock());
+    await this.#eachConnectedOrg('catalog push', (orgId) =>
+      this.ctx.orgs.use(orgId, (conn) => pushCatalog(conn, reports))
+    );
+  }
+
+  /** `fn` for each connected org in turn; an org's failure is logged (`<what> failed`) and the next goes on. */
+  async #eachConnectedOrg(what: string, fn: (orgId: string) => Promise<unknown>): Promise<void> {
     for (const account of await this.ctx.store.accounts.list()) {
       if (account.status !== 'connected') continue;
-      await this.ctx.orgs
-        .use(account.orgId, (conn) => pushCatalog(conn, reports))
-        .catch((error) =>
-          this.ctx.logger.warn({ orgId: account.orgId, err: String(error) }, 'catalog push failed')
-        );
+      await fn(account.orgId).catch((error) =>
+        this.ctx.logger.warn({ orgId: account.orgId, err: String(error) }, `${what} failed`)
+      );
     }
   }
 
