@@ -1,11 +1,13 @@
 /**
  * A scheduled run's `WalkMe_Sync_Run__c` is created Queued by the worker, which then notes its id in the store.
- * A worker that dies between the two leaves the record open with nothing referring to it (the retry creates
- * another), and the app's Apex refuses Run Now while any run of the integration is Queued or Running — so an
- * orphan would block Run Now for good. Once older than a grace period far longer than that gap, it is closed
- * Failed, naming the record its slot was retried as when the store tells.
+ * A worker that dies between the two leaves the record open with nothing referring to it (a retry adopts it by
+ * `Engine_Run_Id__c`; a run never retried, or a record older than that field, stays open), and the app's Apex
+ * refuses Run Now while any run of the integration is Queued or Running — so an orphan would block Run Now for
+ * good. Once older than a grace period far longer than that gap, it is closed Failed, naming the record its slot
+ * was retried as when the store tells.
  */
 import type { Connection } from '@jsforce/jsforce-node';
+import { soqlLiteral } from '../salesforce/soql-in-chunker.js';
 import type { EngineContext } from '../server/engine-context.js';
 
 export const ORPHAN_STOPPED = 'Interrupted: the engine stopped before this scheduled run started';
@@ -70,7 +72,9 @@ async function retriedAs(
     .at(-1);
   if (!creator?.sfRunId) return '';
   const [retry] = (
-    await conn.query<{ Name: string }>(`SELECT Name FROM WalkMe_Sync_Run__c WHERE Id = '${creator.sfRunId}'`)
+    await conn.query<{ Name: string }>(
+      `SELECT Name FROM WalkMe_Sync_Run__c WHERE Id = ${soqlLiteral(creator.sfRunId)}`
+    )
   ).records;
   return retry ? `; it was retried as ${retry.Name}` : '';
 }

@@ -38,10 +38,6 @@ export class RunWorker {
     );
   }
 
-  get activeRuns(): string[] {
-    return [...this.#active];
-  }
-
   /** Stops taking runs; lets the ones in progress finish for `timeoutMs`, then marks the rest interrupted. */
   async stop(timeoutMs = 30_000): Promise<void> {
     this.#stopping = true;
