@@ -137,6 +137,26 @@ describe('runSync: matching strategies, writers and write failures', () => {
     assert.equal(h.org.calls.peakConcurrent, 3);
   });
 
+  test('two runs at once on one connection each count only their own API calls', async () => {
+    for (const id of ['w6a', 'w6b']) {
+      loadLeads(h.org, [{ Email: `one@${id}.test` }]);
+      await writeReport(h.dir, id, [HEADER, [`one@${id}.test`, '', '7', '']]);
+    }
+    const run = (id: string) =>
+      runSync({
+        connection: h.conn,
+        integration: integrationFor(id),
+        source: h.source,
+        options: fastOptions({ dryRun: true })
+      });
+    const alone = (await run('w6a')).apiCalls;
+    h.org.calls.reset();
+    const [a, b] = await Promise.all([run('w6a'), run('w6b')]);
+    assert.equal(a.apiCalls, alone);
+    assert.equal(b.apiCalls, alone);
+    assert.equal(a.apiCalls + b.apiCalls, h.org.calls.total);
+  });
+
   test('UNABLE_TO_LOCK_ROW rows are retried serially, then failed with the code', async () => {
     const [released, stuck, free] = loadLeads(h.org, [
       { Email: 'released@w3.test' },
