@@ -2,6 +2,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Db } from './db.js';
+import { lockDataFolder } from './data-folder-lock.js';
 import { migrate } from './migrations.js';
 import { openPgliteDb } from './pglite-db.js';
 import { openPostgresDb } from './postgres-db.js';
@@ -22,7 +23,14 @@ export async function openDb({ databaseUrl, dataDir }: DbLocation): Promise<Db> 
   } else {
     const folder = join(dataDir, 'pglite');
     mkdirSync(folder, { recursive: true });
-    db = await openPgliteDb(folder);
+    const release = lockDataFolder(dataDir);
+    try {
+      const pglite = await openPgliteDb(folder);
+      db = { ...pglite, close: () => pglite.close().finally(release) };
+    } catch (error) {
+      release();
+      throw error;
+    }
   }
   await migrate(db);
   return db;

@@ -1,6 +1,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createStore, type Store } from '../../src/store/index.js';
@@ -324,6 +324,24 @@ describe('the embedded database on disk', () => {
       const reopened = createStore(await openDb({ dataDir }), loadTokenCipher({ dataDir }), nextDue);
       assert.equal(await reopened.accounts.refreshToken('00D000000000001EAA'), REFRESH_TOKEN);
       await reopened.db.close();
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  test('one process at a time on a data folder: a second is refused by name; a dead holder is taken over', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'engine-data-'));
+    try {
+      const first = await openDb({ dataDir });
+      await assert.rejects(
+        openDb({ dataDir }),
+        /data folder .* is in use by another engine process \(pid \d+\).*DATABASE_URL/
+      );
+      await first.close();
+      // A holder that died without releasing (SIGKILL) leaves its pid behind.
+      writeFileSync(join(dataDir, 'engine.pid'), '2147483646');
+      const second = await openDb({ dataDir });
+      await second.close();
     } finally {
       rmSync(dataDir, { recursive: true, force: true });
     }
