@@ -12,7 +12,7 @@ import type { Environment } from '../store/accounts.js';
 import { writeConnectionRecord } from './connection-record.js';
 import type { EngineContext } from './engine-context.js';
 import { escapeHtml, page } from './html.js';
-import { API_VERSION, oauthApp } from './org-connections.js';
+import { API_VERSION, MISSING_CONNECTED_APP, oauthApp } from './org-connections.js';
 import { isApiDisabled, missingPermissions } from './permission-check.js';
 import type { SessionCookies } from './session-cookie.js';
 
@@ -58,8 +58,7 @@ export function oauthRoutes(ctx: EngineContext, sessions: SessionCookies): Route
     }
     if (!ctx.config.oauth[environment].clientId) {
       return fail(res, 500, 'Cannot connect', [
-        'The engine has no connected app: set SF_CLIENT_ID (and SF_CLIENT_SECRET if the app has one) to the consumer key of a connected app whose callback is ' +
-          `${ctx.config.publicUrl}/oauth/callback, then restart the engine.`
+        `${MISSING_CONNECTED_APP} Its callback is ${ctx.config.publicUrl}/oauth/callback; restart the engine after setting it.`
       ]);
     }
     const sessionId = sessions.ensure(req, res);

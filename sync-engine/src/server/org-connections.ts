@@ -31,6 +31,9 @@ export function isRevocation(error: unknown): boolean {
   );
 }
 
+export const MISSING_CONNECTED_APP =
+  'The engine has no connected app: set SF_CLIENT_ID (and SF_CLIENT_SECRET if the app has one) to its consumer key.';
+
 export function oauthApp(
   config: EngineConfig,
   environment: Environment,
@@ -38,6 +41,7 @@ export function oauthApp(
   useVerifier = false
 ) {
   const app = config.oauth[environment];
+  if (!app.clientId) throw new Error(MISSING_CONNECTED_APP);
   return new OAuth2({
     loginUrl: loginUrl ?? app.loginUrl,
     clientId: app.clientId,
