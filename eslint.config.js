@@ -30,6 +30,25 @@ export default [
     }
   },
 
+  // The product never depends on its test and demo equipment (docs/architecture.md).
+  {
+    files: ['sync-engine/src/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '(^|/)sync-engine/(emulators|demo)(/|$)|^(\\.\\./)+(emulators|demo|bench|test)(/|$)',
+              message:
+                'sync-engine/src/ is the product: it must not import the emulators, the demo, the bench or the tests.'
+            }
+          ]
+        }
+      ]
+    }
+  },
+
   // Tool configuration and developer scripts.
   {
     files: ['*.js', 'scripts/**/*.mjs', '.ci/**/*.js'],

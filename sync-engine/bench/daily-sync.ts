@@ -10,16 +10,19 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Connection } from '@jsforce/jsforce-node';
-import { startOrgEmulator } from '../src/emulators/org/start.js';
+import { startOrgEmulator } from '../emulators/org/start.js';
 import { csvFolderSource } from '../src/sources/csv-source.js';
+import { salesforceTargetOrg } from '../src/salesforce/salesforce-target-org.js';
 import { runSync } from '../src/sync/run-sync.js';
-import type { IntegrationDefinition, RunResult } from '../src/sync/integration.js';
+import type { IntegrationDefinition } from '../src/domain/integration.js';
+import type { RunResult } from '../src/domain/run-result.js';
 import { countApiCalls } from '../src/salesforce/api-call-counter.js';
-import { COLLECTION_SIZE } from '../src/salesforce/api-budget.js';
-import { findField, type ObjectInfo } from '../src/salesforce/field-describe.js';
+import { COLLECTION_SIZE } from '../src/domain/salesforce-limits.js';
+import { findField, type ObjectInfo } from '../src/domain/object-schema.js';
 import { SoqlMatcher } from '../src/salesforce/record-matcher.js';
-import { soqlLiteral } from '../src/salesforce/soql-in-chunker.js';
-import { benchKeys, benchLeads, countKinds, writeBenchReport } from './bench-data.js';
+import { soqlLiteral } from '../src/domain/soql-literal.js';
+import { SAMPLE_INTEGRATION } from '../demo/sample-integration.js';
+import { BENCH_HEADER, benchKeys, benchLeads, countKinds, writeBenchReport } from './bench-data.js';
 
 const DAILY_ROWS = 100_000;
 const LEADS = 120_000;
@@ -31,22 +34,15 @@ const NAIVE_SKIP = 2_000;
 /** Calls every run spends on bookkeeping: limits, describe, run record create and update, rejected-rows file. */
 const BOOKKEEPING_CALLS = 5;
 
+/** The demo's sample integration on the bench report: its Last Login and Logins columns, ambiguous keys skipped. */
 const integration: IntegrationDefinition = {
+  ...SAMPLE_INTEGRATION,
   name: 'Bench: daily sync',
   reportId: 'bench-report',
   reportName: 'Bench report',
-  walkMeEnvironment: 'Production',
-  targetObject: 'Lead',
-  reportKeyColumn: 'Email',
-  objectKeyField: 'Email',
-  mappings: [
-    { column: 'Last Login', columnType: 'datetime', field: 'WalkMe_Last_Login__c' },
-    { column: 'Logins Last 30 Days', columnType: 'number', field: 'WalkMe_Logins_Last_30_Days__c' }
-  ],
+  mappings: SAMPLE_INTEGRATION.mappings.filter((mapping) => BENCH_HEADER.includes(mapping.column)),
   ambiguityPolicy: 'skip',
-  convertedLeadHandling: 'skip',
-  schedule: { type: 'Daily', hourUtc: 9, intervalHours: null },
-  active: true
+  convertedLeadHandling: 'skip'
 };
 
 async function reportFolder(rows: number): Promise<string> {
@@ -161,11 +157,11 @@ async function main(): Promise<void> {
     const source = csvFolderSource(dailyDir);
     const options = { thresholds: { bulkQueryAbove: 200_000, bulkIngestAbove: 20_000 } };
     const started = Date.now();
-    const engine: RunResult = await runSync({ connection: conn, integration, source, options });
+    const engine: RunResult = await runSync({ org: salesforceTargetOrg(conn), integration, source, options });
     const seconds = (Date.now() - started) / 1000;
     if (engine.status === 'Failed') throw new Error(`The engine's run failed: ${engine.error}`);
     const noDiff = await runSync({
-      connection: conn,
+      org: salesforceTargetOrg(conn),
       integration,
       source,
       options: { thresholds: { ...options.thresholds, bulkIngestAbove: Number.MAX_SAFE_INTEGER }, full: true }

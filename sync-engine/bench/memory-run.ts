@@ -5,8 +5,9 @@
  */
 import { Connection } from '@jsforce/jsforce-node';
 import { csvFolderSource } from '../src/sources/csv-source.js';
+import { salesforceTargetOrg } from '../src/salesforce/salesforce-target-org.js';
 import { runSync } from '../src/sync/run-sync.js';
-import type { IntegrationDefinition } from '../src/sync/integration.js';
+import type { IntegrationDefinition } from '../src/domain/integration.js';
 
 interface MemoryRunInput {
   loginUrl: string;
@@ -25,7 +26,7 @@ const conn = new Connection({
 await conn.login(input.username, input.password);
 const started = Date.now();
 const result = await runSync({
-  connection: conn,
+  org: salesforceTargetOrg(conn),
   integration: input.integration,
   source: csvFolderSource(input.reportDir),
   options: { bulkPolling: { pollInterval: 100, pollTimeout: 600_000 } }

@@ -1,8 +1,8 @@
 /** `accounts list|connect|disconnect`: the connected Salesforce orgs. */
 import { loadConfig } from '../config.js';
 import { disconnectAccount } from '../server/disconnect.js';
-import { startEngine } from '../server/engine.js';
-import { createLogger } from '../server/logger.js';
+import { startEngine } from '../engine/start-engine.js';
+import { createLogger } from '../logging/logger.js';
 import type { CliCommand } from './cli-command.js';
 import { parseArgs } from './cli-command.js';
 

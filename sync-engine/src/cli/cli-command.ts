@@ -29,3 +29,33 @@ export function parseArgs(
   }
   return { positionals, flags, values };
 }
+
+function usage(program: string, commands: CliCommand[]): string {
+  const lines = commands.map((command) => `  ${command.usage.padEnd(72)} ${command.summary}`);
+  return [`Usage: ${program} <command> [options]`, '', 'Commands:', ...lines].join('\n');
+}
+
+/** Runs the command `argv` names (`program` is how a person invokes the CLI, e.g. `npm run engine --`). */
+export async function dispatch(program: string, commands: CliCommand[], argv: string[]): Promise<number> {
+  const [name, ...args] = argv;
+  const command = commands.find((candidate) => candidate.name === name);
+  if (!command) {
+    const unknown = name && name !== 'help' && name !== '--help';
+    process.stderr.write(`${unknown ? `Unknown command "${name}".\n\n` : ''}${usage(program, commands)}\n`);
+    return unknown ? 2 : 0;
+  }
+  return command.run(args);
+}
+
+/** A CLI's entry point: dispatches the process's arguments and sets its exit code. */
+export function runMain(program: string, commands: CliCommand[]): void {
+  dispatch(program, commands, process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error: unknown) => {
+      process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+      process.exitCode = 1;
+    }
+  );
+}

@@ -5,7 +5,7 @@
  */
 import type { Connection } from '@jsforce/jsforce-node';
 import { findIntegration, listIntegrations, toIntegrationRecord } from '../salesforce/integration-reader.js';
-import { LAST_SYNCED_FIELD, type IntegrationDefinition } from '../sync/integration.js';
+import { LAST_SYNCED_FIELD, type IntegrationDefinition } from '../domain/integration.js';
 
 export interface IntegrationExport {
   exportedFrom: { orgId: string; orgName: string; environment: string };

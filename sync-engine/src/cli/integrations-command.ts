@@ -1,8 +1,8 @@
 /** `integrations export --org sandbox > file.json` and `integrations import --org production file.json`. */
 import { readFile } from 'node:fs/promises';
 import { loadConfig } from '../config.js';
-import { startEngine } from '../server/engine.js';
-import { createLogger } from '../server/logger.js';
+import { startEngine } from '../engine/start-engine.js';
+import { createLogger } from '../logging/logger.js';
 import type { CliCommand } from './cli-command.js';
 import { parseArgs } from './cli-command.js';
 import { exportIntegrations, importIntegrations, type IntegrationExport } from './integration-promotion.js';

@@ -1,6 +1,6 @@
 /** `start`: the engine service — HTTP server (console, OAuth, health, metrics), scheduler and run worker. */
 import { loadConfig } from '../config.js';
-import { startEngine } from '../server/engine.js';
+import { startEngine } from '../engine/start-engine.js';
 import type { CliCommand } from './cli-command.js';
 import { serveUntilSignal } from './serve-until-signal.js';
 

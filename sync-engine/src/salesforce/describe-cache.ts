@@ -5,7 +5,7 @@
  * evicts the entry so the retry sees the schema afresh.
  */
 import type { Connection } from '@jsforce/jsforce-node';
-import type { ObjectInfo } from './field-describe.js';
+import type { ObjectInfo } from '../domain/object-schema.js';
 
 const DEFAULT_TTL_MS = 5 * 60_000;
 

@@ -11,8 +11,8 @@ import type {
   FieldMapping,
   IntegrationDefinition,
   ScheduleType
-} from '../sync/integration.js';
-import { soqlLiteral } from './soql-in-chunker.js';
+} from '../domain/integration.js';
+import { soqlLiteral } from '../domain/soql-literal.js';
 
 export const INTEGRATION_FIELDS = [
   'Id',

@@ -6,32 +6,10 @@
  *   that thousands of IN queries would cost more than one job.
  */
 import type { Connection } from '@jsforce/jsforce-node';
-import type { FieldInfo } from './field-describe.js';
 import { bulkQueryPages, type BulkQueryOptions } from './bulk-query-pages.js';
 import { chunkInStatements, SoqlInChunker } from './soql-in-chunker.js';
-import { normaliseKey } from '../sync/key-normaliser.js';
-
-/** A record a key matched, with the values the diff compares against. */
-export interface CandidateRecord {
-  id: string;
-  /** The key as normalised for matching. */
-  key: string;
-  /** Mapped field values as read, by field API name (as describe spells it). */
-  values: Record<string, unknown>;
-  lastModified?: string;
-  isConverted?: boolean;
-  convertedContactId?: string | null;
-}
-
-export interface MatchSpec {
-  objectName: string;
-  keyField: FieldInfo;
-  /** Mapped field API names, as describe spells them. */
-  fieldNames: string[];
-  /** Lead: read IsConverted and ConvertedContactId. */
-  withConversion: boolean;
-  withLastModified: boolean;
-}
+import { normaliseKey } from '../domain/keys.js';
+import type { CandidateIndex, CandidateRecord, KeyLookup, MatchSpec } from '../sync/target-org.js';
 
 function selectList(spec: MatchSpec): string[] {
   const fields = new Set(['Id', spec.keyField.name, ...spec.fieldNames]);
@@ -72,9 +50,6 @@ export async function queryEveryPage(
   }
 }
 
-/** Groups candidates by key. */
-export type CandidateIndex = Map<string, CandidateRecord[]>;
-
 function addTo(index: CandidateIndex, candidate: CandidateRecord): void {
   const list = index.get(candidate.key);
   if (list) list.push(candidate);
@@ -85,7 +60,7 @@ function addTo(index: CandidateIndex, candidate: CandidateRecord): void {
  * Packs keys into IN statements as they arrive; `add` returns the keys of a statement that filled up
  * so the caller can match that batch of rows.
  */
-export class SoqlMatcher {
+export class SoqlMatcher implements KeyLookup {
   private readonly chunker: SoqlInChunker;
 
   constructor(

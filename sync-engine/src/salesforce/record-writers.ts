@@ -8,24 +8,8 @@
  */
 import type { Connection } from '@jsforce/jsforce-node';
 import { describeSalesforceFailure } from './salesforce-errors.js';
-import { COLLECTION_SIZE } from './api-budget.js';
-import type { JsonFieldValue } from '../sync/value-coercion.js';
-
-export interface WriteItem {
-  id: string;
-  fields: Record<string, JsonFieldValue>;
-}
-
-export type WriteResult =
-  { id: string; ok: true } | { id: string; ok: false; statusCode: string; message: string };
-
-export interface CollectionsOptions {
-  concurrency: number;
-  /** Further attempts for locked records, one batch at a time. */
-  lockRetries: number;
-  /** First backoff before retrying locked records; doubles each attempt. */
-  lockBackoffMs: number;
-}
+import { COLLECTION_SIZE } from '../domain/salesforce-limits.js';
+import type { CollectionsOptions, WriteItem, WriteResult } from '../sync/target-org.js';
 
 const LOCK_CODE = 'UNABLE_TO_LOCK_ROW';
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -5,7 +5,8 @@
  */
 import type { Connection } from '@jsforce/jsforce-node';
 import { stringify } from 'csv-stringify/sync';
-import type { IntegrationDefinition, RowOutcome, RunResult } from '../sync/integration.js';
+import type { RowOutcome, RunResult } from '../domain/run-result.js';
+import type { RunStart } from '../sync/target-org.js';
 
 const LOG_LIMIT = 131_072;
 const ERROR_SUMMARY_LIMIT = 32_768;
@@ -36,16 +37,6 @@ async function saveOne(
   return result.id ?? String(record.Id);
 }
 
-export interface RunStart {
-  /** A Queued run created by Run Now; absent → a new record is created. */
-  runId?: string;
-  integration: IntegrationDefinition;
-  trigger: 'Scheduled' | 'Manual';
-  dryRun: boolean;
-  startedAt: Date;
-}
-
-/** Creates the run record, or moves the given one to Running; answers its id. */
 export async function recordRunStart(conn: Connection, start: RunStart): Promise<string> {
   const fields = {
     Status__c: 'Running',

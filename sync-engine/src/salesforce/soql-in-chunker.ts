@@ -6,32 +6,8 @@
  * reference/salesforce-api.md §3, KB 000386264). The IN list is therefore cut by encoded length, not by a
  * count of keys: short keys pack more per call, and no call is wasted on a half-empty list.
  */
-
-/** Salesforce's limit on URI + headers, in bytes. */
-export const MAX_REQUEST_HEAD_BYTES = 16_384;
-/** Left for the request line's method and version and for the headers (Authorization, User-Agent, …). */
-export const HEADER_HEADROOM_BYTES = 2_048;
-
-/** A SOQL string literal: backslash and single quote escaped with a backslash, as are control characters. */
-export function soqlLiteral(value: string): string {
-  const escaped = value.replace(/[\\'\n\r\t\b\f"]/g, (char) => {
-    switch (char) {
-      case '\n':
-        return '\\n';
-      case '\r':
-        return '\\r';
-      case '\t':
-        return '\\t';
-      case '\b':
-        return '\\b';
-      case '\f':
-        return '\\f';
-      default:
-        return `\\${char}`;
-    }
-  });
-  return `'${escaped}'`;
-}
+import { HEADER_HEADROOM_BYTES, MAX_REQUEST_HEAD_BYTES } from '../domain/salesforce-limits.js';
+import { soqlLiteral } from '../domain/soql-literal.js';
 
 /**
  * Bytes `text` takes in the request line. jsforce encodes the query with `encodeURIComponent`, which leaves

@@ -5,7 +5,7 @@
 import type { Connection } from '@jsforce/jsforce-node';
 import { integrationReports } from '../sources/report-source.js';
 import type { CatalogReport } from '../store/catalog.js';
-import type { EngineContext } from '../server/engine-context.js';
+import type { EngineContext } from '../context/engine-context.js';
 
 /** Reads the catalog from the source into the store. */
 export async function refreshCatalog(ctx: EngineContext, now = new Date()): Promise<CatalogReport[]> {

@@ -7,8 +7,8 @@
  * was retried as when the store tells.
  */
 import type { Connection } from '@jsforce/jsforce-node';
-import { soqlLiteral } from '../salesforce/soql-in-chunker.js';
-import type { EngineContext } from '../server/engine-context.js';
+import { soqlLiteral } from '../domain/soql-literal.js';
+import type { EngineContext } from '../context/engine-context.js';
 
 export const ORPHAN_STOPPED = 'Interrupted: the engine stopped before this scheduled run started';
 

@@ -7,8 +7,8 @@
 import type { Connection } from '@jsforce/jsforce-node';
 import { StreamingExtension, type Client } from '@jsforce/jsforce-node/lib/api/streaming.js';
 import type { PgBoss } from 'pg-boss';
-import type { EngineContext } from '../server/engine-context.js';
-import { isRevocation } from '../server/org-connections.js';
+import type { EngineContext } from '../context/engine-context.js';
+import { isRevocation } from '../salesforce/org-connections.js';
 import { requestRun } from './run-requests.js';
 
 export const RUN_REQUEST_CHANNEL = '/event/WalkMe_Run_Request__e';

@@ -4,7 +4,7 @@
  * while the integration runs waits behind it (pg-boss singleton per integration) and is told so.
  */
 import type { PgBoss } from 'pg-boss';
-import type { EngineContext } from '../server/engine-context.js';
+import type { EngineContext } from '../context/engine-context.js';
 import type { Queryable } from '../store/db.js';
 import type { RunRecord, RunRequest } from '../store/runs.js';
 import { QUEUES } from './boss.js';

@@ -5,9 +5,10 @@
  */
 import type { Job, PgBoss } from 'pg-boss';
 import { findIntegration } from '../salesforce/integration-reader.js';
-import { soqlLiteral } from '../salesforce/soql-in-chunker.js';
-import { NeedsReconnectionError, isRevocation } from '../server/org-connections.js';
-import type { EngineContext } from '../server/engine-context.js';
+import { soqlLiteral } from '../domain/soql-literal.js';
+import { salesforceTargetOrg } from '../salesforce/salesforce-target-org.js';
+import { NeedsReconnectionError, isRevocation } from '../salesforce/org-connections.js';
+import type { EngineContext } from '../context/engine-context.js';
 import type { RunRecord } from '../store/runs.js';
 import { runSync } from '../sync/run-sync.js';
 import { QUEUES } from './boss.js';
@@ -95,7 +96,7 @@ export class RunWorker {
           await store.runs.setSfRunId(runId, sfRunId);
         }
         const result = await runSync({
-          connection: conn,
+          org: salesforceTargetOrg(conn),
           integration,
           source: this.ctx.source,
           options: { trigger: run.trigger, runId: sfRunId, dryRun: run.dryRun }

@@ -3,7 +3,7 @@
  * after it, counted from the start of each UTC day so the times read the same every day (every 6 h from 09:00:
  * 03:00, 09:00, 15:00, 21:00); manual integrations are never scheduled.
  */
-import type { IntegrationDefinition } from '../sync/integration.js';
+import type { IntegrationDefinition } from '../domain/integration.js';
 
 const HOUR = 3_600_000;
 

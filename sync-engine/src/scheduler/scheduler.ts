@@ -8,8 +8,8 @@
  */
 import type { PgBoss } from 'pg-boss';
 import { listIntegrations } from '../salesforce/integration-reader.js';
-import { writeConnectionRecord } from '../server/connection-record.js';
-import type { EngineContext } from '../server/engine-context.js';
+import { writeConnectionRecord } from '../salesforce/connection-record.js';
+import type { EngineContext } from '../context/engine-context.js';
 import { QUEUES } from './boss.js';
 import { pushCatalog, refreshCatalog } from './catalog-push.js';
 import { closeOrphanedScheduledRuns } from './orphaned-runs.js';

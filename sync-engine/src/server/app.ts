@@ -3,7 +3,7 @@ import type { Server } from 'node:http';
 import express, { type Request, type Response } from 'express';
 import { renderConsole } from './console-page.js';
 import { disconnectAccount } from './disconnect.js';
-import type { EngineContext } from './engine-context.js';
+import type { EngineContext } from '../context/engine-context.js';
 import { renderMetrics } from './metrics.js';
 import { oauthRoutes } from './oauth-routes.js';
 import { SessionCookies } from './session-cookie.js';

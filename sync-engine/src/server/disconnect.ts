@@ -1,7 +1,7 @@
 /** Disconnecting an org: its connection record says so, the token is revoked at Salesforce, and forgotten here. */
-import { writeConnectionRecord } from './connection-record.js';
-import type { EngineContext } from './engine-context.js';
-import { oauthApp } from './org-connections.js';
+import { writeConnectionRecord } from '../salesforce/connection-record.js';
+import type { EngineContext } from '../context/engine-context.js';
+import { oauthApp } from '../salesforce/org-connections.js';
 
 export interface DisconnectOutcome {
   revoked: boolean;

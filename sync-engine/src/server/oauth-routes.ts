@@ -9,11 +9,11 @@ import { Connection } from '@jsforce/jsforce-node';
 import { Router, type Request, type Response } from 'express';
 import { describeSalesforceFailure } from '../salesforce/salesforce-errors.js';
 import type { Environment } from '../store/accounts.js';
-import { writeConnectionRecord } from './connection-record.js';
-import type { EngineContext } from './engine-context.js';
+import { writeConnectionRecord } from '../salesforce/connection-record.js';
+import type { EngineContext } from '../context/engine-context.js';
 import { escapeHtml, page } from './html.js';
-import { API_VERSION, MISSING_CONNECTED_APP, oauthApp } from './org-connections.js';
-import { isApiDisabled, missingPermissions } from './permission-check.js';
+import { API_VERSION, MISSING_CONNECTED_APP, oauthApp } from '../salesforce/org-connections.js';
+import { isApiDisabled, missingPermissions } from '../salesforce/permission-check.js';
 import type { SessionCookies } from './session-cookie.js';
 
 export const OAUTH_SCOPES = 'api refresh_token id';

@@ -3,7 +3,7 @@
  * values always give the same type. A type wins when at least 90 % of the non-blank sampled values fit it,
  * so a few malformed cells (`n/a` in a number column) do not turn a column into text.
  */
-import type { ColumnType } from '../sync/integration.js';
+import type { ColumnType } from '../domain/integration.js';
 import type { ReportColumn, ReportRowStream } from './report-source.js';
 
 /** Rows sampled per report by default. */

@@ -14,7 +14,7 @@
  *   the pipeline can count it as invalid: nothing is dropped. A file whose framing is broken (an unclosed or
  *   stray quote) cannot be read on reliably, so iteration throws a `ReportFormatError` naming the line.
  */
-import type { ColumnType } from '../sync/integration.js';
+import type { ColumnType } from '../domain/integration.js';
 
 /** The tag that makes a report available to integrations. */
 export const INTEGRATION_TAG = 'integrations_salesforce';

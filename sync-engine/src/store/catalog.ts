@@ -1,5 +1,5 @@
 /** The report catalog cache: what the sources offer, kept so it can be pushed to every connected org. */
-import type { ColumnType } from '../sync/integration.js';
+import type { ColumnType } from '../domain/integration.js';
 import type { Queryable } from './db.js';
 
 export interface CatalogReport {

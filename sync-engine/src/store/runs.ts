@@ -1,6 +1,6 @@
 /** Run history and row-level results, shared by every worker on the database. */
 import { randomUUID } from 'node:crypto';
-import type { RowCounts, RowOutcome, RunResult } from '../sync/integration.js';
+import type { RowCounts, RowOutcome, RunResult } from '../domain/run-result.js';
 import type { Queryable } from './db.js';
 
 export type RunTrigger = 'Scheduled' | 'Manual';

@@ -3,7 +3,7 @@
  * refreshes it from the orgs and claims due slots here, inside the transaction that enqueues their runs.
  */
 import { isDeepStrictEqual } from 'node:util';
-import type { IntegrationDefinition } from '../sync/integration.js';
+import type { IntegrationDefinition } from '../domain/integration.js';
 import type { Queryable } from './db.js';
 
 export interface ScheduledIntegration {

@@ -1,5 +1,5 @@
 /** A dry run's sample of field-level changes: the first few before/after values it would write. */
-import type { FieldChange } from './integration.js';
+import type { FieldChange } from '../domain/run-result.js';
 
 export class ChangesSample {
   readonly changes: FieldChange[] = [];

@@ -2,7 +2,7 @@
  * Every row's one outcome: counted, handed to the caller's `onOutcome`, and kept (up to a cap) when the
  * row was rejected. The counts must add up to the rows read.
  */
-import type { RowCounts, RowOutcome, RowOutcomeKind, RunStatus } from './integration.js';
+import type { RowCounts, RowOutcome, RowOutcomeKind, RunStatus } from '../domain/run-result.js';
 
 export class OutcomeTally {
   readonly counts: RowCounts = {

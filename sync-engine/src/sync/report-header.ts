@@ -1,6 +1,6 @@
 /** Step 2 of a run: the report's header must hold the key column and every mapped column. */
-import type { IntegrationDefinition } from './integration.js';
-import { LAST_SYNCED_FIELD } from './integration.js';
+import type { IntegrationDefinition } from '../domain/integration.js';
+import { LAST_SYNCED_FIELD } from '../domain/integration.js';
 
 /** The columns the integration needs that `header` lacks, in the integration's order. */
 export function missingColumns(integration: IntegrationDefinition, header: readonly string[]): string[] {

@@ -1,8 +1,8 @@
 /** Reading the integration's report from its source, with the source's failures named for the admin. */
 import type { ReportRowStream, ReportSource } from '../sources/report-source.js';
-import type { IntegrationDefinition } from './integration.js';
+import type { IntegrationDefinition } from '../domain/integration.js';
 import { missingColumns } from './report-header.js';
-import { reportUnreadable, RunFailure } from './run-failure.js';
+import { reportUnreadable, RunFailure } from '../domain/errors.js';
 
 export async function readReport<T>(reportName: string, read: () => Promise<T>): Promise<T> {
   try {

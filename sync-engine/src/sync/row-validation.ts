@@ -1,13 +1,16 @@
 /**
- * Steps 3 and 6 of a run for one report row: its key normalised and claimed (empty and duplicate keys are
+ * Steps 3 and 6 of a run for each report row: its key normalised and claimed (empty and duplicate keys are
  * invalid), and each mapped value coerced to its field's type (a value that does not fit makes the row
  * invalid, with the reason). Matching needs the coerced values, so coercion happens before it.
  */
 import type { ReportRow } from '../sources/report-source.js';
-import type { FieldInfo } from '../salesforce/field-describe.js';
-import type { FieldMapping } from './integration.js';
-import { normaliseKey, type ReportKeyRegistry } from './key-normaliser.js';
-import { coerceValue, type JsonFieldValue } from './value-coercion.js';
+import type { FieldInfo } from '../domain/object-schema.js';
+import type { FieldMapping } from '../domain/integration.js';
+import type { JsonFieldValue } from '../domain/field-value.js';
+import { normaliseKey } from '../domain/keys.js';
+import type { ReportKeyRegistry } from './match/report-keys.js';
+import type { OutcomeTally } from './outcome-tally.js';
+import { coerceValue } from './value-coercion.js';
 
 export interface RowRules {
   keyColumn: string;
@@ -18,9 +21,20 @@ export interface RowRules {
   keys: ReportKeyRegistry;
 }
 
+/** A report row that passed validation: its key for matching and its values coerced for writing. */
+export interface ValidRow {
+  /** 1-based data row number in the report. */
+  row: number;
+  /** The key as normalised for matching. */
+  key: string;
+  /** The key as the report wrote it (trimmed). */
+  rawKey: string;
+  /** One value per mapping (null where the mapping writes no report value). */
+  values: JsonFieldValue[];
+}
+
 export type ValidatedRow =
-  | { ok: true; rawKey: string; key: string; values: JsonFieldValue[] }
-  | { ok: false; rawKey: string; reason: string };
+  ({ ok: true } & Omit<ValidRow, 'row'>) | { ok: false; rawKey: string; reason: string };
 
 export function validateRow(reportRow: ReportRow, rules: RowRules): ValidatedRow {
   const rawKey = (reportRow.values[rules.keyColumn] ?? '').trim();
@@ -50,4 +64,22 @@ export function validateRow(reportRow: ReportRow, rules: RowRules): ValidatedRow
     values.push(coerced.value);
   }
   return { ok: true, rawKey, key, values };
+}
+
+/** The stream's valid rows; each invalid row is settled at once, with its reason. */
+export async function* validRows(
+  stream: AsyncIterable<ReportRow>,
+  rules: RowRules,
+  tally: OutcomeTally
+): AsyncGenerator<ValidRow> {
+  for await (const reportRow of stream) {
+    tally.counts.read += 1;
+    const valid = validateRow(reportRow, rules);
+    if (!valid.ok) {
+      tally.emit(reportRow.row, valid.rawKey, 'invalid', { reason: valid.reason });
+      continue;
+    }
+    const { key, rawKey, values } = valid;
+    yield { row: reportRow.row, key, rawKey, values };
+  }
 }

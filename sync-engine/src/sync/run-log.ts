@@ -1,5 +1,5 @@
 /** The run's human-readable log: timestamped lines, returned with the result and kept on the run record. */
-import type { RowCounts, RunStatus } from './integration.js';
+import type { RowCounts, RunStatus } from '../domain/run-result.js';
 
 export class RunLog {
   readonly lines: string[] = [];

@@ -1,6 +1,5 @@
 /** What a caller can set for one run (`runSync`), with the defaults the run falls back on. */
-import type { DescribeCache } from '../salesforce/describe-cache.js';
-import type { RowOutcome } from './integration.js';
+import type { RowOutcome } from '../domain/run-result.js';
 
 export interface RunProgress {
   phase: 'checking' | 'matching' | 'writing' | 'recording' | 'done';
@@ -35,7 +34,6 @@ export interface RunOptions {
   rejectedCap?: number;
   /** Field changes kept as a dry run's sample (default 50). */
   changesSampleSize?: number;
-  describeCache?: DescribeCache;
   onProgress?: (progress: RunProgress) => void;
   onOutcome?: (outcome: RowOutcome) => void;
 }

@@ -7,40 +7,39 @@
  * state. Every row ends in exactly one outcome, delivered through `onOutcome`; the result keeps counts and
  * the rejected rows (capped).
  */
-import type { Connection } from '@jsforce/jsforce-node';
 import type { ReportRowStream, ReportSource } from '../sources/report-source.js';
-import type { IntegrationDefinition, RunResult } from './integration.js';
-import { countApiCalls } from '../salesforce/api-call-counter.js';
-import { BudgetExceededError } from '../salesforce/api-budget.js';
-import { describeCache as sharedDescribeCache } from '../salesforce/describe-cache.js';
-import { describeSalesforceFailure } from '../salesforce/salesforce-errors.js';
-import { recordRunEnd, recordRunStart } from '../salesforce/run-recorder.js';
-import { applyAmbiguityPolicy } from './ambiguity-policy.js';
+import type { IntegrationDefinition } from '../domain/integration.js';
+import type { RunResult } from '../domain/run-result.js';
+import { BudgetExceededError } from '../domain/errors.js';
+import { applyAmbiguityPolicy } from './match/ambiguity-policy.js';
 import { checkBudget } from './budget-check.js';
-import { candidateBatches, type PendingRow } from './candidate-batches.js';
+import { candidateBatches } from './match/candidate-batches.js';
 import { ChangesSample } from './changes-sample.js';
-import { ReportKeyRegistry } from './key-normaliser.js';
-import { TargetResolver, type Target } from './match-targets.js';
+import { ReportKeyRegistry } from './match/report-keys.js';
+import { TargetResolver, type Target } from './match/match-targets.js';
 import { OutcomeTally } from './outcome-tally.js';
-import { recordWrites } from './record-changes.js';
+import { recordWrites } from './write/record-changes.js';
 import { countReportRows, openReportRows, readReport } from './report-reading.js';
-import { RunFailure } from './run-failure.js';
+import { RunFailure } from '../domain/errors.js';
+import { validRows, type ValidRow } from './row-validation.js';
 import { RunLog } from './run-log.js';
 import { bulkPollingOf, thresholdsOf, type RunOptions, type RunProgress } from './run-options.js';
 import { followsContacts, matchSpecFor, planTargets, type TargetPlan } from './target-plan.js';
-import { WriteQueue } from './write-queue.js';
+import type { TargetOrg } from './target-org.js';
+import { WriteQueue } from './write/write-queue.js';
 
 export type { RunOptions, RunProgress } from './run-options.js';
 
 export interface RunInput {
-  connection: Connection;
+  /** The org written to (salesforce/salesforce-target-org.ts on a jsforce connection). */
+  org: TargetOrg;
   integration: IntegrationDefinition;
   source: ReportSource;
   options?: RunOptions;
 }
 
 /**
- * Runs `integration` once against the org behind `connection`, reading rows from `source`.
+ * Runs `integration` once against `org`, reading rows from `source`.
  * Never throws for a run that fails: the result says `Failed` with the reason in `error`.
  */
 export async function runSync(input: RunInput): Promise<RunResult> {
@@ -49,7 +48,7 @@ export async function runSync(input: RunInput): Promise<RunResult> {
 }
 
 class SyncRun {
-  private readonly conn: Connection;
+  private readonly org: TargetOrg;
   private readonly integration: IntegrationDefinition;
   private readonly options: RunOptions;
   private readonly startedAt = new Date();
@@ -61,7 +60,7 @@ class SyncRun {
   private strategy: RunResult['strategy'] = { match: 'soql', write: 'none' };
 
   constructor(private readonly input: RunInput) {
-    this.conn = input.connection;
+    this.org = input.org;
     this.integration = input.integration;
     this.options = input.options ?? {};
     this.tally = new OutcomeTally(this.options.rejectedCap ?? 10_000, this.options.onOutcome);
@@ -79,7 +78,7 @@ class SyncRun {
   }
 
   execute(): Promise<RunResult> {
-    return countApiCalls(this.conn, (calls) => this.executeCounted(calls));
+    return this.org.countCalls((calls) => this.executeCounted(calls));
   }
 
   private async executeCounted(calls: () => number): Promise<RunResult> {
@@ -88,7 +87,7 @@ class SyncRun {
     let error: string | undefined;
     try {
       if (record) {
-        runId = await recordRunStart(this.conn, {
+        runId = await this.org.openRunRecord({
           runId,
           integration: this.integration,
           trigger: this.options.trigger ?? 'Manual',
@@ -102,20 +101,20 @@ class SyncRun {
       error =
         failure instanceof RunFailure || failure instanceof BudgetExceededError
           ? failure.message
-          : describeSalesforceFailure(failure);
+          : this.org.describeFailure(failure);
       this.log.note(`Failed: ${error}`);
     }
     const result = this.result(error);
     if (record && runId) {
       this.progress('recording');
       try {
-        await recordRunEnd(this.conn, runId, result, {
+        await this.org.closeRunRecord(runId, result, {
           integrationId: this.integration.id,
           callsSoFar: calls
         });
         result.runId = runId;
       } catch (failure) {
-        result.log.push(`The run record could not be written: ${describeSalesforceFailure(failure)}`);
+        result.log.push(`The run record could not be written: ${this.org.describeFailure(failure)}`);
       }
     }
     result.apiCalls = calls();
@@ -157,7 +156,7 @@ class SyncRun {
     const rows = report.rowCount ?? (await countReportRows(source, this.integration));
     this.strategy.match = rows > thresholds.bulkQueryAbove ? 'bulk-query' : 'soql';
     await checkBudget(
-      this.conn,
+      this.org,
       {
         reportName: report.name,
         rows,
@@ -169,11 +168,7 @@ class SyncRun {
       },
       this.log
     );
-    const plan = await planTargets(
-      this.conn,
-      this.options.describeCache ?? sharedDescribeCache,
-      this.integration
-    );
+    const plan = await planTargets(this.org, this.integration);
     const stream = await openReportRows(source, this.integration);
 
     this.progress('matching');
@@ -185,24 +180,27 @@ class SyncRun {
   private async matchRows(stream: ReportRowStream, plan: TargetPlan): Promise<void> {
     const objectName = this.integration.targetObject;
     const targetPlan = plan.objects.get(objectName)!;
-    const batches = candidateBatches(stream, {
-      conn: this.conn,
-      spec: matchSpecFor(this.integration, targetPlan, objectName, plan.keyField),
-      strategy: this.strategy.match,
-      rules: {
+    const rows = validRows(
+      stream,
+      {
         keyColumn: this.integration.reportKeyColumn,
         keyField: plan.keyField,
         mappings: this.integration.mappings,
         fields: targetPlan.fields,
         keys: new ReportKeyRegistry()
       },
+      this.tally
+    );
+    const batches = candidateBatches(rows, {
+      org: this.org,
+      spec: matchSpecFor(this.integration, targetPlan, objectName, plan.keyField),
+      strategy: this.strategy.match,
       reportName: this.integration.reportName,
       maxUrlBytes: this.options.maxUrlBytes,
       bulkPolling: bulkPollingOf(this.options),
-      tally: this.tally,
       log: this.log
     });
-    const resolver = new TargetResolver(this.conn, this.integration, plan, this.options.maxUrlBytes);
+    const resolver = new TargetResolver(this.org, this.integration, plan, this.options.maxUrlBytes);
     for await (const batch of batches) {
       for (const match of await resolver.resolve(batch)) {
         if ('unmatched' in match) {
@@ -217,7 +215,7 @@ class SyncRun {
   }
 
   /** The ambiguity policy, then the diff: the row is settled now, or waits for its records' write. */
-  private settleOrQueue(row: PendingRow, targets: Target[], plan: TargetPlan): void {
+  private settleOrQueue(row: ValidRow, targets: Target[], plan: TargetPlan): void {
     const decision = applyAmbiguityPolicy(this.integration.ambiguityPolicy, targets);
     if ('skip' in decision) {
       const recordIds = targets.map((target) => target.record.id);
@@ -254,7 +252,7 @@ class SyncRun {
         lockBackoffMs: this.options.lockBackoffMs ?? 1_000
       }
     };
-    await this.writes.writeAll(this.conn, settings, this.log, () => {
+    await this.writes.writeAll(this.org, settings, this.log, () => {
       if (this.writes.written % 1_000 === 0) this.progress('writing');
     });
     this.progress('writing');

@@ -3,12 +3,10 @@
  * mapped field must exist and be updateable (each problem named), and each mapping is tied to its field.
  * Contact is described too when converted Leads are followed to their Contacts.
  */
-import type { Connection } from '@jsforce/jsforce-node';
-import type { DescribeCache } from '../salesforce/describe-cache.js';
-import { findField, type FieldInfo, type ObjectInfo } from '../salesforce/field-describe.js';
-import type { MatchSpec } from '../salesforce/record-matcher.js';
-import { LAST_SYNCED_FIELD, type IntegrationDefinition } from './integration.js';
-import { RunFailure } from './run-failure.js';
+import { findField, type FieldInfo, type ObjectInfo } from '../domain/object-schema.js';
+import type { MatchSpec, TargetOrg } from './target-org.js';
+import { LAST_SYNCED_FIELD, type IntegrationDefinition } from '../domain/integration.js';
+import { RunFailure } from '../domain/errors.js';
 
 export interface ObjectPlan {
   info: ObjectInfo;
@@ -30,9 +28,9 @@ export function followsContacts(integration: IntegrationDefinition): boolean {
   );
 }
 
-async function describe(conn: Connection, cache: DescribeCache, objectName: string): Promise<ObjectInfo> {
+async function describe(org: TargetOrg, objectName: string): Promise<ObjectInfo> {
   try {
-    return await cache.describe(conn, objectName);
+    return await org.describe(objectName);
   } catch (error) {
     const name = (error as Error).name;
     if (name === 'NOT_FOUND' || name === 'INVALID_TYPE') {
@@ -55,13 +53,9 @@ function planFor(integration: IntegrationDefinition, info: ObjectInfo): ObjectPl
 }
 
 /** Describes the target (and Contact when following converted Leads); names every field that is unusable. */
-export async function planTargets(
-  conn: Connection,
-  cache: DescribeCache,
-  integration: IntegrationDefinition
-): Promise<TargetPlan> {
+export async function planTargets(org: TargetOrg, integration: IntegrationDefinition): Promise<TargetPlan> {
   const objectName = integration.targetObject;
-  const info = await describe(conn, cache, objectName);
+  const info = await describe(org, objectName);
   const problems: string[] = [];
   if (!info.updateable) problems.push(`the object ${objectName} is not updateable`);
   const keyField = findField(info, integration.objectKeyField);
@@ -73,12 +67,12 @@ export async function planTargets(
     else if (!field.updateable) problems.push(`field ${objectName}.${mapping.field} is not updateable`);
   });
   if (!keyField || problems.length > 0) {
-    cache.evict(conn, objectName);
+    org.forgetDescribe(objectName);
     throw new RunFailure(`The integration no longer fits the org: ${problems.join('; ')}.`);
   }
   const objects = new Map([[objectName, plan]]);
   if (followsContacts(integration)) {
-    objects.set('Contact', planFor(integration, await describe(conn, cache, 'Contact')));
+    objects.set('Contact', planFor(integration, await describe(org, 'Contact')));
   }
   return { keyField, objects };
 }

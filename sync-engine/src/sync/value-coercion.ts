@@ -2,9 +2,9 @@
  * Turns a report cell (text) into the JSON value a Salesforce field accepts (reference/salesforce-api.md
  * §2 "Field types and accepted JSON values"), or says why it cannot. A blank cell clears the field.
  */
-import type { FieldInfo } from '../salesforce/field-describe.js';
+import type { JsonFieldValue } from '../domain/field-value.js';
+import type { FieldInfo } from '../domain/object-schema.js';
 
-export type JsonFieldValue = string | number | boolean | null;
 export type Coerced = { ok: true; value: JsonFieldValue } | { ok: false; reason: string };
 
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;

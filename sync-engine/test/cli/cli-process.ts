@@ -8,8 +8,8 @@ import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
 import type { EngineConfig } from '../../src/config.js';
 import { createApp, listen } from '../../src/server/app.js';
-import { startEngine, type Engine, type EngineOptions } from '../../src/server/engine.js';
-import { createLogger } from '../../src/server/logger.js';
+import { startEngine, type Engine, type EngineOptions } from '../../src/engine/start-engine.js';
+import { createLogger } from '../../src/logging/logger.js';
 
 export const CLI_MAIN = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
 

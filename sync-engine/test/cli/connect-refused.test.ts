@@ -9,9 +9,9 @@ import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { connectThroughBrowser } from '../../src/cli/browser-oauth.js';
-import { startInsightsEmulator, type InsightsEmulator } from '../../src/emulators/insights/start.js';
-import { startOrgEmulator, type OrgEmulator } from '../../src/emulators/org/start.js';
+import { connectThroughBrowser } from '../../demo/browser-oauth.js';
+import { startInsightsEmulator, type InsightsEmulator } from '../../emulators/insights/start.js';
+import { startOrgEmulator, type OrgEmulator } from '../../emulators/org/start.js';
 import { engineConfig } from '../server/engine-harness.js';
 import { startServedEngine, type ServedEngine } from './cli-process.js';
 

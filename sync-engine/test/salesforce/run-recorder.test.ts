@@ -10,7 +10,8 @@ import {
   readRecord,
   startHarness,
   writeReport,
-  type Harness
+  type Harness,
+  targetOrg
 } from '../sync/harness.js';
 
 describe('the run trace in the org', () => {
@@ -32,7 +33,7 @@ describe('the run trace in the org', () => {
       ['', '2026-11-02', '1', '']
     ]);
     const result = await runSync({
-      connection: h.conn,
+      org: targetOrg(h.conn),
       integration: integrationFor('rr1', { ambiguityPolicy: 'skip' }),
       source: h.source,
       options: fastOptions()
@@ -82,7 +83,7 @@ describe('the run trace in the org', () => {
     await writeReport(h.dir, 'rr2', [HEADER, ['clean@rr.test', '2026-11-02T08:00:00Z', '3', '']]);
     const before = h.org.data.query('SELECT Id FROM ContentVersion').length;
     const result = await runSync({
-      connection: h.conn,
+      org: targetOrg(h.conn),
       integration: integrationFor('rr2'),
       source: h.source,
       options: fastOptions()

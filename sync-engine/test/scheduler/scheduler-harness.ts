@@ -8,17 +8,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Connection } from '@jsforce/jsforce-node';
 import { pino } from 'pino';
-import { connectThroughBrowser } from '../../src/cli/browser-oauth.js';
-import { SAMPLE_INTEGRATION } from '../../src/cli/sample-integration.js';
+import { connectThroughBrowser } from '../../demo/browser-oauth.js';
+import { SAMPLE_INTEGRATION } from '../../demo/sample-integration.js';
 import type { EngineConfig } from '../../src/config.js';
-import { startInsightsEmulator, type InsightsEmulator } from '../../src/emulators/insights/start.js';
-import { startOrgEmulator, type OrgEmulator, type OrgHandle } from '../../src/emulators/org/start.js';
+import { startInsightsEmulator, type InsightsEmulator } from '../../emulators/insights/start.js';
+import { startOrgEmulator, type OrgEmulator, type OrgHandle } from '../../emulators/org/start.js';
 import { toIntegrationRecord } from '../../src/salesforce/integration-reader.js';
-import { startEngine, type Engine, type EngineOptions } from '../../src/server/engine.js';
-import { createLogger } from '../../src/server/logger.js';
-import { API_VERSION } from '../../src/server/org-connections.js';
+import { startEngine, type Engine, type EngineOptions } from '../../src/engine/start-engine.js';
+import { createLogger } from '../../src/logging/logger.js';
+import { API_VERSION } from '../../src/salesforce/org-connections.js';
 import type { RunRecord } from '../../src/store/runs.js';
-import type { IntegrationDefinition } from '../../src/sync/integration.js';
+import type { IntegrationDefinition } from '../../src/domain/integration.js';
 import { engineConfig } from '../server/engine-harness.js';
 
 export interface SchedulerHarness {

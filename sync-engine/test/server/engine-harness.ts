@@ -4,10 +4,10 @@
  */
 import { pino } from 'pino';
 import { DEFAULT_SCHEDULER, type EngineConfig } from '../../src/config.js';
-import { startInsightsEmulator, type InsightsEmulator } from '../../src/emulators/insights/start.js';
-import { startOrgEmulator, type OrgEmulator } from '../../src/emulators/org/start.js';
-import { startEngine, type Engine, type EngineOptions } from '../../src/server/engine.js';
-import { createLogger } from '../../src/server/logger.js';
+import { startInsightsEmulator, type InsightsEmulator } from '../../emulators/insights/start.js';
+import { startOrgEmulator, type OrgEmulator } from '../../emulators/org/start.js';
+import { startEngine, type Engine, type EngineOptions } from '../../src/engine/start-engine.js';
+import { createLogger } from '../../src/logging/logger.js';
 import { freePort } from '../store/databases.js';
 
 export interface EngineHarness {

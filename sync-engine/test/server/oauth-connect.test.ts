@@ -1,8 +1,8 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { connectThroughBrowser } from '../../src/cli/browser-oauth.js';
-import { missingPermissions } from '../../src/server/permission-check.js';
+import { connectThroughBrowser } from '../../demo/browser-oauth.js';
+import { missingPermissions } from '../../src/salesforce/permission-check.js';
 import { startEngineHarness, type EngineHarness } from './engine-harness.js';
 
 const get = (url: string, cookie?: string) =>

@@ -1,6 +1,6 @@
 import { after, before, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startInsightsEmulator, type InsightsEmulator } from '../../src/emulators/insights/start.js';
+import { startInsightsEmulator, type InsightsEmulator } from '../../emulators/insights/start.js';
 import {
   InsightsApiSource,
   INSIGHTS_REGIONS,

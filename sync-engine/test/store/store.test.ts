@@ -8,7 +8,8 @@ import { migrate } from '../../src/store/migrations.js';
 import { openDb } from '../../src/store/open-db.js';
 import { loadTokenCipher, TokenCipher } from '../../src/store/token-cipher.js';
 import type { NewAccount } from '../../src/store/accounts.js';
-import type { IntegrationDefinition, RunResult } from '../../src/sync/integration.js';
+import type { IntegrationDefinition } from '../../src/domain/integration.js';
+import type { RunResult } from '../../src/domain/run-result.js';
 import { nextDue } from '../../src/scheduler/schedule-plan.js';
 import { backends, type Backend } from './databases.js';
 

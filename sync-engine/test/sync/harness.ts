@@ -7,11 +7,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Connection } from '@jsforce/jsforce-node';
 import { stringify } from 'csv-stringify/sync';
-import { startOrgEmulator } from '../../src/emulators/org/start.js';
+import { startOrgEmulator } from '../../emulators/org/start.js';
 import { csvFolderSource } from '../../src/sources/csv-source.js';
-import type { IntegrationDefinition } from '../../src/sync/integration.js';
+import type { IntegrationDefinition } from '../../src/domain/integration.js';
 import type { ReportSource } from '../../src/sources/report-source.js';
 import { DescribeCache } from '../../src/salesforce/describe-cache.js';
+import { salesforceTargetOrg } from '../../src/salesforce/salesforce-target-org.js';
+import type { TargetOrg } from '../../src/sync/target-org.js';
 import type { RunOptions } from '../../src/sync/run-sync.js';
 
 export type Emulator = Awaited<ReturnType<typeof startOrgEmulator>>;
@@ -93,12 +95,16 @@ export function integrationFor(
 
 export const HEADER = ['Email', 'Last Login', 'Logins', 'NPS Category'];
 
-/** Options that keep a test fast: no lock backoff to speak of, quick Bulk polling, a fresh describe cache. */
+/** The org a run writes to, with a describe cache of its own so every run sees the schema afresh. */
+export function targetOrg(conn: Connection): TargetOrg {
+  return salesforceTargetOrg(conn, new DescribeCache());
+}
+
+/** Options that keep a test fast: no lock backoff to speak of, quick Bulk polling. */
 export function fastOptions(extra: RunOptions = {}): RunOptions {
   return {
     lockBackoffMs: 20,
     bulkPolling: { pollInterval: 20, pollTimeout: 10_000 },
-    describeCache: new DescribeCache(),
     ...extra
   };
 }

@@ -1,10 +1,10 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { applyAmbiguityPolicy } from '../../src/sync/ambiguity-policy.js';
+import { applyAmbiguityPolicy } from '../../src/sync/match/ambiguity-policy.js';
 import { missingColumns } from '../../src/sync/report-header.js';
 import { validateRow, type RowRules } from '../../src/sync/row-validation.js';
-import { ReportKeyRegistry } from '../../src/sync/key-normaliser.js';
-import type { FieldInfo } from '../../src/salesforce/field-describe.js';
+import { ReportKeyRegistry } from '../../src/sync/match/report-keys.js';
+import type { FieldInfo } from '../../src/domain/object-schema.js';
 import { integrationFor } from './harness.js';
 
 const field = (name: string, type: string): FieldInfo => ({

@@ -9,7 +9,8 @@ import {
   loadLeads,
   startHarness,
   writeReport,
-  type Harness
+  type Harness,
+  targetOrg
 } from './harness.js';
 
 describe('runSync: clear failures', () => {
@@ -23,7 +24,7 @@ describe('runSync: clear failures', () => {
 
   const run = (overrides: Parameters<typeof integrationFor>[1], conn?: Connection) =>
     runSync({
-      connection: conn ?? h.conn,
+      org: targetOrg(conn ?? h.conn),
       integration: integrationFor('f1', overrides),
       source: h.source,
       options: fastOptions()

@@ -1,7 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { runSync } from '../../src/sync/run-sync.js';
-import type { RowOutcome, RunResult } from '../../src/sync/integration.js';
+import type { RowOutcome, RunResult } from '../../src/domain/run-result.js';
 import { toIntegrationRecord } from '../../src/salesforce/integration-reader.js';
 import {
   fastOptions,
@@ -11,7 +11,8 @@ import {
   readRecord,
   startHarness,
   writeReport,
-  type Harness
+  type Harness,
+  targetOrg
 } from './harness.js';
 
 function sumOf(result: RunResult): number {
@@ -53,7 +54,7 @@ describe('runSync: outcomes against the org emulator', () => {
       .create(toIntegrationRecord(integrationFor('o1')))) as unknown as { id: string };
     const outcomes: RowOutcome[] = [];
     const result = await runSync({
-      connection: h.conn,
+      org: targetOrg(h.conn),
       integration: { ...integrationFor('o1'), id: integrationId.id },
       source: h.source,
       options: fastOptions({ onOutcome: (outcome) => outcomes.push(outcome) })
@@ -137,7 +138,7 @@ describe('runSync: outcomes against the org emulator', () => {
       ["back\\slash 'n' quote", '', '4', '']
     ]);
     const result = await runSync({
-      connection: h.conn,
+      org: targetOrg(h.conn),
       integration: integrationFor('o7', { reportKeyColumn: 'Name', objectKeyField: 'LastName' }),
       source: h.source,
       options: fastOptions()
@@ -157,7 +158,7 @@ describe('runSync: outcomes against the org emulator', () => {
       ['b@o2.test', '', '3', '']
     ]);
     const first = await runSync({
-      connection: h.conn,
+      org: targetOrg(h.conn),
       integration: integrationFor('o2'),
       source: h.source,
       options: fastOptions()
@@ -165,7 +166,7 @@ describe('runSync: outcomes against the org emulator', () => {
     assert.equal(first.counts.updated, 2);
     const before = h.org.calls.byKind.composite ?? 0;
     const second = await runSync({
-      connection: h.conn,
+      org: targetOrg(h.conn),
       integration: integrationFor('o2'),
       source: h.source,
       options: fastOptions()
@@ -175,7 +176,7 @@ describe('runSync: outcomes against the org emulator', () => {
     assert.equal(second.strategy.write, 'none');
     assert.equal((h.org.calls.byKind.composite ?? 0) - before, 0, 'no Collections call');
     const full = await runSync({
-      connection: h.conn,
+      org: targetOrg(h.conn),
       integration: integrationFor('o2'),
       source: h.source,
       options: fastOptions({ full: true })
@@ -190,7 +191,7 @@ describe('runSync: outcomes against the org emulator', () => {
     ]);
     await writeReport(h.dir, 'o3', [HEADER, ['twin@o3.test', '', '5', '']]);
     const skip = await runSync({
-      connection: h.conn,
+      org: targetOrg(h.conn),
       integration: integrationFor('o3', { ambiguityPolicy: 'skip' }),
       source: h.source,
       options: fastOptions()
@@ -200,7 +201,7 @@ describe('runSync: outcomes against the org emulator', () => {
     assert.match(skip.rejected[0].reason!, new RegExp(older));
 
     const recent = await runSync({
-      connection: h.conn,
+      org: targetOrg(h.conn),
       integration: integrationFor('o3', { ambiguityPolicy: 'most-recent' }),
       source: h.source,
       options: fastOptions()
@@ -217,7 +218,7 @@ describe('runSync: outcomes against the org emulator', () => {
 
     await writeReport(h.dir, 'o3', [HEADER, ['twin@o3.test', '', '6', '']]);
     const all = await runSync({
-      connection: h.conn,
+      org: targetOrg(h.conn),
       integration: integrationFor('o3'),
       source: h.source,
       options: fastOptions()
@@ -238,7 +239,7 @@ describe('runSync: outcomes against the org emulator', () => {
     loadLeads(h.org, [{ Email: 'conv@o4.test', IsConverted: true, ConvertedContactId: contactId }]);
     await writeReport(h.dir, 'o4', [HEADER, ['conv@o4.test', '', '8', '']]);
     const skipped = await runSync({
-      connection: h.conn,
+      org: targetOrg(h.conn),
       integration: integrationFor('o4'),
       source: h.source,
       options: fastOptions()
@@ -247,7 +248,7 @@ describe('runSync: outcomes against the org emulator', () => {
     assert.match(skipped.rejected[0].reason!, /converted/);
 
     const followed = await runSync({
-      connection: h.conn,
+      org: targetOrg(h.conn),
       integration: integrationFor('o4', { convertedLeadHandling: 'follow-to-contact' }),
       source: h.source,
       options: fastOptions()
@@ -266,7 +267,7 @@ describe('runSync: outcomes against the org emulator', () => {
     await writeReport(h.dir, 'o5', [HEADER, ['dry@o5.test', '', '3', '']]);
     const before = h.org.calls.byKind.composite ?? 0;
     const result = await runSync({
-      connection: h.conn,
+      org: targetOrg(h.conn),
       integration: integrationFor('o5'),
       source: h.source,
       options: fastOptions({ dryRun: true })
@@ -293,7 +294,7 @@ describe('runSync: outcomes against the org emulator', () => {
     const integration = integrationFor('o6');
     integration.mappings.push({ column: '', columnType: 'datetime', field: 'WalkMe_Last_Synced__c' });
     const result = await runSync({
-      connection: h.conn,
+      org: targetOrg(h.conn),
       integration,
       source: h.source,
       options: fastOptions({ runId: queued.id })

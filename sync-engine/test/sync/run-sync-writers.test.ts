@@ -9,7 +9,8 @@ import {
   readRecord,
   startHarness,
   writeReport,
-  type Harness
+  type Harness,
+  targetOrg
 } from './harness.js';
 
 describe('runSync: matching strategies, writers and write failures', () => {
@@ -36,7 +37,7 @@ describe('runSync: matching strategies, writers and write failures', () => {
     const rows = ids.map((_, i) => [`bulk${i}@w1.test`, '', i === 20 ? '99' : '5', '']);
     await writeReport(h.dir, 'w1', [HEADER, ...rows, ['missing@w1.test', '', '1', '']]);
     const result = await runSync({
-      connection: h.conn,
+      org: targetOrg(h.conn),
       integration: integrationFor('w1'),
       source: h.source,
       options: fastOptions({ thresholds: { bulkQueryAbove: 5, bulkIngestAbove: 5 } })
@@ -70,7 +71,7 @@ describe('runSync: matching strategies, writers and write failures', () => {
     );
     await writeReport(h.dir, 'w0', [HEADER, ['page10040@w0.test', '', '3', ''], ['Email', '', '3', '']]);
     const result = await runSync({
-      connection: h.conn,
+      org: targetOrg(h.conn),
       integration: integrationFor('w0'),
       source: h.source,
       options: fastOptions({ thresholds: { bulkQueryAbove: 1, bulkIngestAbove: 1000 } })
@@ -97,7 +98,7 @@ describe('runSync: matching strategies, writers and write failures', () => {
     const queriesBefore = h.org.calls.byKind.query ?? 0;
     const compositeBefore = h.org.calls.byKind.composite ?? 0;
     const result = await runSync({
-      connection: h.conn,
+      org: targetOrg(h.conn),
       integration: integrationFor('w2'),
       source: h.source,
       options: fastOptions({ maxUrlBytes: 4_000 })
@@ -126,7 +127,7 @@ describe('runSync: matching strategies, writers and write failures', () => {
     h.org.faults.latencyMs = 60;
     h.org.calls.reset();
     const result = await runSync({
-      connection: h.conn,
+      org: targetOrg(h.conn),
       integration: integrationFor('w5'),
       source: h.source,
       options: fastOptions({ concurrency: 3 })
@@ -144,7 +145,7 @@ describe('runSync: matching strategies, writers and write failures', () => {
     }
     const run = (id: string) =>
       runSync({
-        connection: h.conn,
+        org: targetOrg(h.conn),
         integration: integrationFor(id),
         source: h.source,
         options: fastOptions({ dryRun: true })
@@ -173,7 +174,7 @@ describe('runSync: matching strategies, writers and write failures', () => {
       ['free@w3.test', '', '1', '']
     ]);
     const result = await runSync({
-      connection: h.conn,
+      org: targetOrg(h.conn),
       integration: integrationFor('w3'),
       source: h.source,
       options: fastOptions({ lockRetries: 3, lockBackoffMs: 40 })
@@ -202,7 +203,7 @@ describe('runSync: matching strategies, writers and write failures', () => {
     });
     await writeReport(h.dir, 'w4', [HEADER, ['ok@w4.test', '', '12', ''], ['rule@w4.test', '', '13', '']]);
     const result = await runSync({
-      connection: h.conn,
+      org: targetOrg(h.conn),
       integration: integrationFor('w4'),
       source: h.source,
       options: fastOptions()

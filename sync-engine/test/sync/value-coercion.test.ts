@@ -1,7 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { coerceValue } from '../../src/sync/value-coercion.js';
-import type { FieldInfo } from '../../src/salesforce/field-describe.js';
+import type { FieldInfo } from '../../src/domain/object-schema.js';
 
 function field(type: string, extra: Partial<FieldInfo> = {}): FieldInfo {
   return {

@@ -12,8 +12,8 @@ import {
   writeSampleReports,
   SAMPLE_REPORT_IDS,
   type EmulatedReport
-} from '../../../src/emulators/insights/sample-reports.js';
-import { samplePopulation } from '../../../src/emulators/sample-population.js';
+} from '../../../emulators/insights/sample-reports.js';
+import { samplePopulation } from '../../../emulators/sample-population.js';
 import { inferReportColumns } from '../../../src/sources/column-types.js';
 import { csvRowStream } from '../../../src/sources/csv-row-stream.js';
 import { csvFolderSource } from '../../../src/sources/csv-source.js';

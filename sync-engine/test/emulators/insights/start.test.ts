@@ -1,7 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parse } from 'csv-parse/sync';
-import { startInsightsEmulator, type InsightsEmulator } from '../../../src/emulators/insights/start.js';
+import { startInsightsEmulator, type InsightsEmulator } from '../../../emulators/insights/start.js';
 
 const basic = (id: string, secret: string) => `Basic ${Buffer.from(`${id}:${secret}`).toString('base64')}`;
 

@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ApiAccounting } from '../../../src/emulators/org/api-accounting.js';
+import { ApiAccounting } from '../../../emulators/org/api-accounting.js';
 
 describe('API accounting', () => {
   test('an ingest job spends one batch per started 10,000 records; an empty one spends none', () => {

@@ -2,8 +2,8 @@ import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
 import { Connection } from '@jsforce/jsforce-node';
-import { startOrgEmulator } from '../../../src/emulators/org/start.js';
-import type { OrgEmulator, OrgHandle } from '../../../src/emulators/org/start.js';
+import { startOrgEmulator } from '../../../emulators/org/start.js';
+import type { OrgEmulator, OrgHandle } from '../../../emulators/org/start.js';
 
 const LEADS = 10_000;
 const API = '/services/data/v62.0';

@@ -1,8 +1,8 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { createEventBus } from '../../../src/emulators/org/event-bus.js';
-import { SalesforceApiError } from '../../../src/emulators/org/org-context.js';
-import type { PlatformEventMessage } from '../../../src/emulators/org/org-context.js';
+import { createEventBus } from '../../../emulators/org/event-bus.js';
+import { SalesforceApiError } from '../../../emulators/org/org-context.js';
+import type { PlatformEventMessage } from '../../../emulators/org/org-context.js';
 
 const CHANNEL = '/event/WalkMe_Run_Request__e';
 

@@ -2,7 +2,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { Connection, OAuth2 } from '@jsforce/jsforce-node';
-import { startOrgEmulator, type OrgEmulator, type OrgHandle } from '../../../src/emulators/org/start.js';
+import { startOrgEmulator, type OrgEmulator, type OrgHandle } from '../../../emulators/org/start.js';
 
 const REDIRECT = 'http://localhost:3000/oauth/callback';
 

@@ -1,7 +1,7 @@
 import { after, before, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Connection } from '@jsforce/jsforce-node';
-import { startOrgEmulator, type OrgEmulator, type OrgHandle } from '../../../src/emulators/org/start.js';
+import { startOrgEmulator, type OrgEmulator, type OrgHandle } from '../../../emulators/org/start.js';
 
 describe('org emulator REST: errors, limits, accounting and faults', () => {
   let emulator: OrgEmulator;

@@ -2,8 +2,8 @@ import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { Connection } from '@jsforce/jsforce-node';
 import { StreamingExtension } from '@jsforce/jsforce-node/lib/api/streaming.js';
-import { startOrgEmulator } from '../../../src/emulators/org/start.js';
-import type { OrgEmulator, OrgHandle } from '../../../src/emulators/org/start.js';
+import { startOrgEmulator } from '../../../emulators/org/start.js';
+import type { OrgEmulator, OrgHandle } from '../../../emulators/org/start.js';
 
 const EVENT = 'WalkMe_Run_Request__e';
 const CHANNEL = `/event/${EVENT}`;

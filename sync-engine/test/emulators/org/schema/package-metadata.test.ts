@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildOrgSchema } from '../../../../src/emulators/org/schema/org-schema.js';
+import { buildOrgSchema } from '../../../../emulators/org/schema/org-schema.js';
 
 const field = (body: string) =>
   `<?xml version="1.0" encoding="UTF-8"?>\n<CustomField xmlns="http://soap.sforce.com/2006/04/metadata">${body}</CustomField>`;

@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { samplePopulation } from '../../../../src/emulators/sample-population.js';
-import { startOrgEmulator, type OrgEmulator } from '../../../../src/emulators/org/start.js';
+import { samplePopulation } from '../../../../emulators/sample-population.js';
+import { startOrgEmulator, type OrgEmulator } from '../../../../emulators/org/start.js';
 
 describe('org emulator seeding', () => {
   let emulator: OrgEmulator;

@@ -1,0 +1,39 @@
+/** `reports [--all] [--json]`: the reports the source offers for integrations, with their columns. */
+import type { CliCommand } from '../src/cli/cli-command.js';
+import { parseArgs } from '../src/cli/cli-command.js';
+import { startInsightsEmulator } from '../emulators/insights/start.js';
+import { InsightsApiSource } from '../src/sources/insights-api-source.js';
+import { integrationReports } from '../src/sources/report-source.js';
+
+export const reportsCommand: CliCommand = {
+  name: 'reports',
+  usage: 'reports [--all] [--json]',
+  summary: 'list the reports offered for integrations (--all: every report), with their columns',
+  async run(args) {
+    const { flags } = parseArgs(args, []);
+    const insights = await startInsightsEmulator();
+    try {
+      const source = new InsightsApiSource({
+        clientId: insights.clientId,
+        clientSecret: insights.clientSecret,
+        baseUrl: insights.url
+      });
+      const all = await source.listReports();
+      const reports = flags.has('all') ? all : integrationReports(all);
+      if (flags.has('json')) {
+        process.stdout.write(`${JSON.stringify(reports, null, 2)}\n`);
+        return 0;
+      }
+      for (const report of reports) {
+        process.stdout.write(
+          `${report.name}  (${report.id}; tags: ${report.tags.join(', ')}; ${report.walkMeEnvironment})\n`
+        );
+        for (const column of report.columns)
+          process.stdout.write(`    ${column.name.padEnd(28)} ${column.type}\n`);
+      }
+      return 0;
+    } finally {
+      await insights.stop();
+    }
+  }
+};

@@ -1,0 +1,101 @@
+/**
+ * `run <integration name or id> [--org production|sandbox] [--dry-run] [--full] [--json]`: one run now,
+ * with live progress on a terminal and a summary table (or the RunResult as JSON).
+ */
+import type { CliCommand } from '../src/cli/cli-command.js';
+import { parseArgs } from '../src/cli/cli-command.js';
+import { ensureSampleIntegration, startDemoEnvironment, type OrgName } from './demo-environment.js';
+import { findIntegration } from '../src/salesforce/integration-reader.js';
+import { runSync, type RunProgress } from '../src/sync/run-sync.js';
+import type { RunResult } from '../src/domain/run-result.js';
+import { salesforceTargetOrg } from '../src/salesforce/salesforce-target-org.js';
+import { summariseRejections } from '../src/salesforce/run-recorder.js';
+
+function progressLine(progress: RunProgress): string {
+  return `  ${progress.phase.padEnd(9)} rows read ${progress.rowsRead} · matched ${progress.matched} · written ${progress.written}`;
+}
+
+/** The summary a person reads at the end of a run. */
+export function summaryTable(result: RunResult): string {
+  const rows: Array<[string, string]> = [
+    ['Integration', result.integrationName],
+    ['Report → object', `${result.reportName} → ${result.targetObject}`],
+    ['Status', `${result.status}${result.dryRun ? ' (dry run: nothing written)' : ''}`],
+    ['Rows read', String(result.counts.read)],
+    [result.dryRun ? 'Would update' : 'Updated', String(result.counts.updated)],
+    ['Unchanged', String(result.counts.unchanged)],
+    ['Unmatched', String(result.counts.unmatched)],
+    ['Ambiguous', String(result.counts.ambiguous)],
+    ['Invalid', String(result.counts.invalid)],
+    ['Failed', String(result.counts.failed)],
+    ['API calls', String(result.apiCalls)],
+    ['Strategy', `match ${result.strategy.match}, write ${result.strategy.write}`],
+    ['Runtime', `${((result.endedAt.getTime() - result.startedAt.getTime()) / 1000).toFixed(2)} s`],
+    ...(result.runId ? ([['Run record', result.runId]] as Array<[string, string]>) : [])
+  ];
+  const width = Math.max(...rows.map(([label]) => label.length));
+  const lines = rows.map(([label, value]) => `  ${label.padEnd(width)}  ${value}`);
+  if (result.error) lines.push('', `  Error: ${result.error}`);
+  const byReason = summariseRejections({ ...result, error: undefined });
+  if (byReason)
+    lines.push('', '  Rejected rows by reason:', ...byReason.split('\n').map((line) => `    ${line}`));
+  const sample = result.rejected.slice(0, 10);
+  if (sample.length > 0) {
+    lines.push('', '  Rejected rows (first 10):');
+    for (const row of sample) lines.push(`    row ${row.row} ${row.outcome} ${row.key}: ${row.reason ?? ''}`);
+  }
+  if (result.dryRun && result.changesSample.length > 0) {
+    lines.push('', '  Changes that would be written (sample):');
+    for (const change of result.changesSample.slice(0, 10)) {
+      lines.push(
+        `    ${change.recordId} ${change.field}: ${JSON.stringify(change.before)} → ${JSON.stringify(change.after)}`
+      );
+    }
+  }
+  return lines.join('\n');
+}
+
+export const runCommand: CliCommand = {
+  name: 'run',
+  usage: 'run <integration name or id> [--org production|sandbox] [--dry-run] [--full] [--json]',
+  summary: 'run one integration now (against the org emulator)',
+  async run(args) {
+    const { positionals, flags, values } = parseArgs(args, ['org']);
+    const nameOrId = positionals.join(' ');
+    const org = (values.get('org') ?? 'production') as OrgName;
+    if (!nameOrId || (org !== 'production' && org !== 'sandbox')) {
+      process.stderr.write(`Usage: npm run demo -- ${runCommand.usage}\n`);
+      return 2;
+    }
+    const env = await startDemoEnvironment(org);
+    try {
+      await ensureSampleIntegration(env.connection);
+      const integration = await findIntegration(env.connection, nameOrId);
+      if (!integration) {
+        process.stderr.write(`No integration named or with id "${nameOrId}" in the ${org} org.\n`);
+        return 1;
+      }
+      const live = process.stderr.isTTY && !flags.has('json');
+      const result = await runSync({
+        org: salesforceTargetOrg(env.connection),
+        integration,
+        source: env.source,
+        options: {
+          dryRun: flags.has('dry-run'),
+          full: flags.has('full'),
+          trigger: 'Manual',
+          onProgress: live
+            ? (progress) => process.stderr.write(`\r${progressLine(progress)}\x1b[K`)
+            : undefined
+        }
+      });
+      if (live) process.stderr.write('\n');
+      process.stdout.write(
+        flags.has('json') ? `${JSON.stringify(result, null, 2)}\n` : `${summaryTable(result)}\n`
+      );
+      return result.status === 'Failed' ? 1 : 0;
+    } finally {
+      await env.stop();
+    }
+  }
+};

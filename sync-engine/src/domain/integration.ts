@@ -1,0 +1,43 @@
+/**
+ * The engine's view of an integration. An integration is defined in the synced org (`WalkMe_Integration__c`,
+ * see docs/data-model.md); the engine reads it into this shape.
+ */
+
+/** Column types a report column can have (inferred by the sources, shown in the wizard). */
+export type ColumnType = 'string' | 'email' | 'number' | 'percent' | 'date' | 'datetime' | 'boolean';
+
+/**
+ * A mapping to `WalkMe_Last_Synced__c` is special: the engine stamps it with the run's start time on every
+ * record it writes (its column need not exist in the report), and it never makes a record "changed" by
+ * itself. Without such a mapping the field is never written.
+ */
+export const LAST_SYNCED_FIELD = 'WalkMe_Last_Synced__c';
+
+export interface FieldMapping {
+  /** Report column name, exactly as in the report header (ignored for `WalkMe_Last_Synced__c`). */
+  column: string;
+  columnType: ColumnType;
+  /** Target field API name. */
+  field: string;
+}
+
+export type AmbiguityPolicy = 'update-all' | 'skip' | 'most-recent';
+export type ConvertedLeadHandling = 'skip' | 'follow-to-contact';
+export type ScheduleType = 'Daily' | 'Every N Hours' | 'Manual';
+
+export interface IntegrationDefinition {
+  /** `WalkMe_Integration__c` id (18 chars); absent for an integration run from a file or the CLI only. */
+  id?: string;
+  name: string;
+  reportId: string;
+  reportName: string;
+  walkMeEnvironment: string;
+  targetObject: string;
+  reportKeyColumn: string;
+  objectKeyField: string;
+  mappings: FieldMapping[];
+  ambiguityPolicy: AmbiguityPolicy;
+  convertedLeadHandling: ConvertedLeadHandling;
+  schedule: { type: ScheduleType; hourUtc: number; intervalHours: number | null };
+  active: boolean;
+}

@@ -1,0 +1,60 @@
+/** What a run produces: one outcome per report row, the counts, and the run's result. */
+
+export type RowOutcomeKind = 'updated' | 'unchanged' | 'unmatched' | 'ambiguous' | 'invalid' | 'failed';
+
+/** What happened to one report row. Every row read ends in exactly one outcome. */
+export interface RowOutcome {
+  /** 1-based data row number in the report (the header is row 0). */
+  row: number;
+  key: string;
+  outcome: RowOutcomeKind;
+  /** Salesforce ids the row reached (updated/unchanged/failed) or the conflicting ids (ambiguous). */
+  recordIds: string[];
+  /** Why: the invalid value, Salesforce's status code and message, the ambiguity. Empty when updated/unchanged. */
+  reason?: string;
+  /** Salesforce status code for failed rows (e.g. `FIELD_CUSTOM_VALIDATION_EXCEPTION`). */
+  statusCode?: string;
+}
+
+export type RunStatus = 'Completed' | 'Completed with errors' | 'Failed';
+
+export type RowCounts = Record<RowOutcomeKind, number> & { read: number };
+
+export interface FieldChange {
+  recordId: string;
+  field: string;
+  before: unknown;
+  after: unknown;
+}
+
+export interface RunResult {
+  /** `WalkMe_Sync_Run__c` id of this run's log record (absent when recording it failed). */
+  runId?: string;
+  integrationName: string;
+  reportName: string;
+  targetObject: string;
+  status: RunStatus;
+  dryRun: boolean;
+  startedAt: Date;
+  endedAt: Date;
+  counts: RowCounts;
+  /** API calls this run spent, as the org counts them. */
+  apiCalls: number;
+  /** Which strategies were chosen. */
+  strategy: { match: 'soql' | 'bulk-query'; write: 'collections' | 'bulk-ingest' | 'none' };
+  /**
+   * The rejected rows (unmatched, ambiguous, invalid, failed), in row order, at most `rejectedCap` of
+   * them; every outcome, accepted or not, is delivered through `onOutcome` as the run goes.
+   */
+  rejected: RowOutcome[];
+  /** Rejected rows beyond the cap, counted but not kept. */
+  rejectedOmitted: number;
+  /** `ContentVersion` id of the rejected rows' CSV attached to the run record, when one was written. */
+  rejectedFileId?: string;
+  /** Dry run: a sample of the field-level changes that would be written. */
+  changesSample: FieldChange[];
+  /** A message when the whole run failed (missing column, revoked connection, budget…). */
+  error?: string;
+  /** Human-readable log lines, in order. */
+  log: string[];
+}

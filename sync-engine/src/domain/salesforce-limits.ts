@@ -1,0 +1,11 @@
+/**
+ * Salesforce's documented limits that shape how a run queries and writes (reference/salesforce-api.md §3–§4):
+ * the pipeline plans with them and the Salesforce adapter obeys them.
+ */
+
+/** Salesforce's limit on URI + headers, in bytes (431 beyond; 414 for the URI alone; KB 000386264). */
+export const MAX_REQUEST_HEAD_BYTES = 16_384;
+/** Left for the request line's method and version and for the headers (Authorization, User-Agent, …). */
+export const HEADER_HEADROOM_BYTES = 2_048;
+/** Records sObject Collections takes in one call. */
+export const COLLECTION_SIZE = 200;

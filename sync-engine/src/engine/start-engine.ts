@@ -1,0 +1,119 @@
+/**
+ * One engine process: the store, pg-boss, and — by role — the HTTP server and scheduler (`start`) and/or the
+ * run worker (`start` and `worker`). Stopping is graceful: the server closes, runs in progress finish or are
+ * marked interrupted, pg-boss stops, the database closes.
+ */
+import { EventEmitter } from 'node:events';
+import type { Server } from 'node:http';
+import type { PgBoss } from 'pg-boss';
+import type { EngineConfig } from '../config.js';
+import { startBoss } from '../scheduler/boss.js';
+import { nextDue } from '../scheduler/schedule-plan.js';
+import { RunWorker } from '../scheduler/run-worker.js';
+import { Scheduler } from '../scheduler/scheduler.js';
+import { csvFolderSource } from '../sources/csv-source.js';
+import { InsightsApiSource } from '../sources/insights-api-source.js';
+import type { ReportSource } from '../sources/report-source.js';
+import { createStore } from '../store/index.js';
+import { openDb } from '../store/open-db.js';
+import { loadTokenCipher } from '../store/token-cipher.js';
+import { createApp, listen } from '../server/app.js';
+import type { AccountEvents, EngineContext } from '../context/engine-context.js';
+import { createLogger, type Logger } from '../logging/logger.js';
+import { OrgConnections } from '../salesforce/org-connections.js';
+
+export interface EngineOptions {
+  /** `all`: server + scheduler + worker; `worker`: runs only; `none`: the store and pg-boss (CLI commands). */
+  role: 'all' | 'worker' | 'none';
+  logger?: Logger;
+  source?: ReportSource;
+  /** Subscribe to Run Now events (default true with the scheduler). */
+  runNow?: boolean;
+  /** Runs one worker executes at once. */
+  concurrency?: number;
+  /** Seconds without a heartbeat after which a dead worker's run is retried elsewhere. */
+  runHeartbeatSeconds?: number;
+  superviseIntervalSeconds?: number;
+  clock?: () => Date;
+}
+
+export interface Engine {
+  ctx: EngineContext;
+  boss: PgBoss;
+  scheduler: Scheduler;
+  worker: RunWorker;
+  /** The console's URL when the server runs. */
+  url?: string;
+  stop(): Promise<void>;
+}
+
+export function sourceFor(config: EngineConfig): ReportSource {
+  return 'csvDir' in config.reports
+    ? csvFolderSource(config.reports.csvDir)
+    : new InsightsApiSource(config.reports.insights);
+}
+
+export async function startEngine(config: EngineConfig, options: EngineOptions): Promise<Engine> {
+  const logger = options.logger ?? createLogger({ level: config.logLevel });
+  const cipher = loadTokenCipher({
+    envKey: config.encryptionKey,
+    dataDir: config.dataDir,
+    onGenerated: (path) =>
+      logger.warn(
+        { path },
+        'generated a new token encryption key (owner-only file); back it up with the data, or set ENGINE_ENCRYPTION_KEY'
+      )
+  });
+  const db = await openDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  const store = createStore(db, cipher, nextDue);
+  const accountEvents = new EventEmitter<AccountEvents>();
+  const ctx: EngineContext = {
+    config,
+    logger,
+    store,
+    orgs: new OrgConnections(store, config, logger, (orgId) => accountEvents.emit('revoked', orgId)),
+    source: options.source ?? sourceFor(config),
+    accountEvents
+  };
+  const boss = await startBoss(db, {
+    databaseUrl: config.databaseUrl,
+    runHeartbeatSeconds: options.runHeartbeatSeconds ?? config.scheduler.runHeartbeatSeconds,
+    superviseIntervalSeconds: options.superviseIntervalSeconds ?? config.scheduler.superviseSeconds
+  });
+  boss.on('error', (error) => logger.error({ err: String(error) }, 'job queue error'));
+  const worker = new RunWorker(ctx, boss, { localConcurrency: options.concurrency });
+  const scheduler = new Scheduler(ctx, boss, options.clock);
+  let server: Server | undefined;
+  let url: string | undefined;
+
+  if (options.role !== 'none') {
+    await scheduler.recoverInterrupted(worker);
+    await worker.start();
+  }
+  if (options.role === 'all') {
+    await scheduler.start({ runNow: options.runNow });
+    ({ server, url } = await listen(createApp(ctx), config.port));
+    logger.info({ url, database: db.kind, worker: config.workerName }, 'engine started');
+  } else if (options.role === 'worker') {
+    logger.info({ database: db.kind, worker: config.workerName }, 'worker started');
+  }
+
+  return {
+    ctx,
+    boss,
+    scheduler,
+    worker,
+    ...(url ? { url } : {}),
+    async stop() {
+      if (server) {
+        server.closeAllConnections();
+        await new Promise<void>((resolve) => server!.close(() => resolve()));
+      }
+      await scheduler.stop();
+      await worker.stop();
+      await boss.stop({ graceful: true, timeout: 10_000 });
+      await db.close();
+      logger.info('engine stopped');
+    }
+  };
+}

@@ -1,0 +1,131 @@
+/**
+ * jsforce connections to the connected orgs, built from the stored (encrypted) refresh tokens. A revoked or
+ * expired token (`invalid_grant`) marks the account as needing reconnection, and every later use fails at
+ * once with that message: nothing retries a dead token.
+ */
+import { Connection, OAuth2 } from '@jsforce/jsforce-node';
+import type { EngineConfig } from '../config.js';
+import { describeSalesforceFailure } from './salesforce-errors.js';
+import type { Account, Environment } from '../store/accounts.js';
+import type { Store } from '../store/index.js';
+import type { Logger } from '../logging/logger.js';
+
+export const API_VERSION = '62.0';
+
+/** The account cannot be used until an admin reconnects it; `message` says why. */
+export class NeedsReconnectionError extends Error {
+  constructor(
+    readonly orgId: string,
+    message: string
+  ) {
+    super(message);
+    this.name = 'NeedsReconnectionError';
+  }
+}
+
+/** True when a Salesforce failure means the refresh token no longer works. */
+export function isRevocation(error: unknown): boolean {
+  return (
+    error instanceof NeedsReconnectionError ||
+    describeSalesforceFailure(error).endsWith('reconnect the account.')
+  );
+}
+
+export const MISSING_CONNECTED_APP =
+  'The engine has no connected app: set SF_CLIENT_ID (and SF_CLIENT_SECRET if the app has one) to its consumer key.';
+
+export function oauthApp(
+  config: EngineConfig,
+  environment: Environment,
+  loginUrl?: string,
+  useVerifier = false
+) {
+  const app = config.oauth[environment];
+  if (!app.clientId) throw new Error(MISSING_CONNECTED_APP);
+  return new OAuth2({
+    loginUrl: loginUrl ?? app.loginUrl,
+    clientId: app.clientId,
+    ...(app.clientSecret ? { clientSecret: app.clientSecret } : {}),
+    redirectUri: `${config.publicUrl}/oauth/callback`,
+    useVerifier
+  });
+}
+
+export class OrgConnections {
+  readonly #cache = new Map<string, Promise<Connection>>();
+
+  constructor(
+    private readonly store: Store,
+    private readonly config: EngineConfig,
+    private readonly logger: Logger,
+    private readonly onRevoked: (orgId: string) => void = () => {}
+  ) {}
+
+  /** A connection for the org, refreshed from the stored token; fails when the account needs reconnection. */
+  async get(orgId: string): Promise<Connection> {
+    let pending = this.#cache.get(orgId);
+    if (!pending) {
+      pending = this.#open(orgId);
+      this.#cache.set(orgId, pending);
+      pending.catch(() => this.#cache.delete(orgId));
+    }
+    return await pending;
+  }
+
+  /** Runs `fn` with the org's connection; a revocation found on the way marks the account and is rethrown. */
+  async use<T>(orgId: string, fn: (conn: Connection, account: Account) => Promise<T>): Promise<T> {
+    const account = await this.#account(orgId);
+    try {
+      return await fn(await this.get(orgId), account);
+    } catch (error) {
+      if (isRevocation(error)) throw await this.revoked(orgId, error);
+      throw error;
+    }
+  }
+
+  /** Records that the org's token stopped working; answers the error runs should fail with. */
+  async revoked(orgId: string, error: unknown): Promise<NeedsReconnectionError> {
+    this.forget(orgId);
+    if (error instanceof NeedsReconnectionError) return error;
+    const message = describeSalesforceFailure(error);
+    await this.store.accounts.markNeedsReconnection(orgId, message);
+    this.logger.warn({ orgId, reason: message }, 'account needs reconnection');
+    this.onRevoked(orgId);
+    return new NeedsReconnectionError(orgId, message);
+  }
+
+  forget(orgId: string): void {
+    this.#cache.delete(orgId);
+  }
+
+  async #account(orgId: string): Promise<Account> {
+    const account = await this.store.accounts.get(orgId);
+    if (!account) throw new Error(`No connected account for org ${orgId}.`);
+    if (account.status === 'needs_reconnection') {
+      throw new NeedsReconnectionError(
+        orgId,
+        account.statusMessage ?? 'The Salesforce connection needs to be reconnected.'
+      );
+    }
+    return account;
+  }
+
+  async #open(orgId: string): Promise<Connection> {
+    const account = await this.#account(orgId);
+    const refreshToken = await this.store.accounts.refreshToken(orgId);
+    const oauth2 = oauthApp(this.config, account.environment, account.loginUrl);
+    let token;
+    try {
+      token = await oauth2.refreshToken(refreshToken);
+    } catch (error) {
+      throw await this.revoked(orgId, error);
+    }
+    return new Connection({
+      oauth2,
+      instanceUrl: token.instance_url || account.instanceUrl,
+      accessToken: token.access_token,
+      refreshToken,
+      version: API_VERSION
+    });
+  }
+}

@@ -1,0 +1,34 @@
+/**
+ * The pipeline's `TargetOrg` on a jsforce connection: describes through the shared cache, key lookups by
+ * URL-sized SOQL or one Bulk API 2.0 query, writes by sObject Collections or one Bulk ingest job, and the
+ * run's log record.
+ */
+import type { Connection } from '@jsforce/jsforce-node';
+import type { ObjectInfo } from '../domain/object-schema.js';
+import type { TargetOrg } from '../sync/target-org.js';
+import { readDailyBudget } from './api-budget.js';
+import { countApiCalls } from './api-call-counter.js';
+import { describeCache, type DescribeCache } from './describe-cache.js';
+import { loadObjectIndex, queryByIds, SoqlMatcher } from './record-matcher.js';
+import { writeWithBulkIngest, writeWithCollections } from './record-writers.js';
+import { recordRunEnd, recordRunStart } from './run-recorder.js';
+import { describeSalesforceFailure } from './salesforce-errors.js';
+
+export function salesforceTargetOrg(conn: Connection, cache: DescribeCache = describeCache): TargetOrg {
+  return {
+    countCalls: (work) => countApiCalls(conn, work),
+    describe: (objectName) => cache.describe(conn, objectName) as Promise<ObjectInfo>,
+    forgetDescribe: (objectName) => cache.evict(conn, objectName),
+    dailyBudget: () => readDailyBudget(conn),
+    keyLookup: (spec, maxUrlBytes) => new SoqlMatcher(conn, spec, maxUrlBytes),
+    objectIndex: (spec, polling) => loadObjectIndex(conn, spec, polling),
+    findByIds: (spec, ids, maxUrlBytes) => queryByIds(conn, spec, ids, maxUrlBytes),
+    updateWithCollections: (objectName, items, options, onResult) =>
+      writeWithCollections(conn, objectName, items, options, onResult),
+    updateWithBulkIngest: (objectName, items, polling, onResult) =>
+      writeWithBulkIngest(conn, objectName, items, polling, onResult),
+    openRunRecord: (start) => recordRunStart(conn, start),
+    closeRunRecord: (runId, result, options) => recordRunEnd(conn, runId, result, options),
+    describeFailure: describeSalesforceFailure
+  };
+}

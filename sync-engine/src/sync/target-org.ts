@@ -1,0 +1,120 @@
+/**
+ * The org a run reads and writes, as the pipeline needs it: describe, find records by keys, update records
+ * (sObject Collections or one Bulk API 2.0 job), the daily budget and the run's own log record. The pipeline
+ * owns this interface; `salesforce/salesforce-target-org.ts` implements it with jsforce, so sync/ never
+ * imports salesforce/.
+ */
+import type { IntegrationDefinition } from '../domain/integration.js';
+import type { JsonFieldValue } from '../domain/field-value.js';
+import type { FieldInfo, ObjectInfo } from '../domain/object-schema.js';
+import type { RunResult } from '../domain/run-result.js';
+
+/** A record a key matched, with the values the diff compares against. */
+export interface CandidateRecord {
+  id: string;
+  /** The key as normalised for matching (domain/keys.ts). */
+  key: string;
+  /** Mapped field values as read, by field API name (as describe spells it). */
+  values: Record<string, unknown>;
+  lastModified?: string;
+  isConverted?: boolean;
+  convertedContactId?: string | null;
+}
+
+/** Candidates grouped by normalised key. */
+export type CandidateIndex = Map<string, CandidateRecord[]>;
+
+/** What matching reads of an object: its key, the mapped fields, and what conversion and policy need. */
+export interface MatchSpec {
+  objectName: string;
+  keyField: FieldInfo;
+  /** Mapped field API names, as describe spells them. */
+  fieldNames: string[];
+  /** Lead: read IsConverted and ConvertedContactId. */
+  withConversion: boolean;
+  withLastModified: boolean;
+}
+
+/**
+ * Keys packed into lookups as they arrive: `add` answers a full lookup when the key did not fit beside the
+ * queued ones (the caller matches that batch of rows), `flush` the lookup for the keys still queued.
+ */
+export interface KeyLookup {
+  add(rawKey: string): string | undefined;
+  flush(): string | undefined;
+  run(lookup: string): Promise<CandidateIndex>;
+}
+
+export interface BulkPolling {
+  pollInterval: number;
+  pollTimeout: number;
+}
+
+/** One record's changed fields. */
+export interface WriteItem {
+  id: string;
+  fields: Record<string, JsonFieldValue>;
+}
+
+export type WriteResult =
+  { id: string; ok: true } | { id: string; ok: false; statusCode: string; message: string };
+
+export interface CollectionsOptions {
+  concurrency: number;
+  /** Further attempts for locked records, one batch at a time. */
+  lockRetries: number;
+  /** First backoff before retrying locked records; doubles each attempt. */
+  lockBackoffMs: number;
+}
+
+export interface Budget {
+  max: number;
+  remaining: number;
+}
+
+export interface RunStart {
+  /** A Queued record Run Now created: moved to Running instead of creating one. */
+  runId?: string;
+  integration: IntegrationDefinition;
+  trigger: 'Scheduled' | 'Manual';
+  dryRun: boolean;
+  startedAt: Date;
+}
+
+export interface TargetOrg {
+  /** Runs `work`, whose `calls()` answers the API calls it has spent on this org so far. */
+  countCalls<T>(work: (calls: () => number) => Promise<T>): Promise<T>;
+  /** The object's describe; fails with the Salesforce code as the error's name (`NOT_FOUND`, `INVALID_TYPE`). */
+  describe(objectName: string): Promise<ObjectInfo>;
+  /** Forgets a cached describe, so the next run sees the schema afresh. */
+  forgetDescribe(objectName: string): void;
+  dailyBudget(): Promise<Budget>;
+  /** Lookups by key sized to one request each (`maxUrlBytes`: the longest query URL). */
+  keyLookup(spec: MatchSpec, maxUrlBytes?: number): KeyLookup;
+  /** Every record of the object that has a key, in one Bulk API 2.0 query job. */
+  objectIndex(spec: MatchSpec, polling: BulkPolling): Promise<CandidateIndex>;
+  findByIds(spec: MatchSpec, ids: string[], maxUrlBytes?: number): Promise<Map<string, CandidateRecord>>;
+  /** Each record's result through `onResult`; never throws for a record. */
+  updateWithCollections(
+    objectName: string,
+    items: WriteItem[],
+    options: CollectionsOptions,
+    onResult: (result: WriteResult) => void
+  ): Promise<void>;
+  updateWithBulkIngest(
+    objectName: string,
+    items: WriteItem[],
+    polling: BulkPolling,
+    onResult: (result: WriteResult) => void
+  ): Promise<void>;
+  /** Creates (or moves to Running) the run's log record; answers its id. */
+  openRunRecord(start: RunStart): Promise<string>;
+  /** The run's final state on its record, the rejected rows, the integration's last-run fields. */
+  closeRunRecord(
+    runId: string,
+    result: RunResult,
+    options: { integrationId?: string; callsSoFar: () => number }
+  ): Promise<void>;
+  /** A sentence an admin can act on for what a call to this org threw. */
+  describeFailure(error: unknown): string;
+}
