@@ -15,6 +15,15 @@ export interface OAuthApp {
 
 export interface EngineConfig {
   port: number;
+  /** The address the HTTP server listens on (`HOST`); loopback unless the operator chose to expose it. */
+  host: string;
+  /**
+   * Org ids (15-character form) that may connect (`ENGINE_ALLOWED_ORG_IDS`); undefined: any org, which only a
+   * loopback engine accepts (see `checkExposure`).
+   */
+  allowedOrgIds?: string[];
+  /** Bearer token `/metrics` requires (`ENGINE_METRICS_TOKEN`); unset: metrics answer loopback callers only. */
+  metricsToken?: string;
   /** The engine's address as a browser and the orgs see it: OAuth redirect URI and `Engine_URL__c`. */
   publicUrl: string;
   dataDir: string;
@@ -58,6 +67,46 @@ export const DEFAULT_SCHEDULER: EngineConfig['scheduler'] = {
   superviseSeconds: 30
 };
 
+const ORG_ID = /^00D[a-zA-Z0-9]{12}([a-zA-Z0-9]{3})?$/;
+
+/** `ENGINE_ALLOWED_ORG_IDS`: comma-separated 15- or 18-character org ids, kept in their 15-character form. */
+function allowedOrgIds(value: string | undefined): string[] | undefined {
+  if (!value?.trim()) return undefined;
+  return value
+    .split(',')
+    .map((id) => id.trim())
+    .filter(Boolean)
+    .map((id) => {
+      if (!ORG_ID.test(id))
+        throw new Error(
+          `ENGINE_ALLOWED_ORG_IDS: "${id}" is not a Salesforce org id (15 or 18 characters starting with 00D).`
+        );
+      return id.slice(0, 15);
+    });
+}
+
+/** Whether `orgId` (15 or 18 characters) may connect; ids compare case-sensitively on their 15-character form. */
+export function isOrgAllowed(config: Pick<EngineConfig, 'allowedOrgIds'>, orgId: string): boolean {
+  return !config.allowedOrgIds || config.allowedOrgIds.includes(orgId.slice(0, 15));
+}
+
+export function isLoopbackHost(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127(\.\d{1,3}){3}$/.test(host);
+}
+
+/**
+ * An engine reachable from other machines must say which orgs it serves: refuses a non-loopback `HOST` without
+ * `ENGINE_ALLOWED_ORG_IDS`, so no stranger can connect their own org to it.
+ */
+export function checkExposure(config: Pick<EngineConfig, 'host' | 'allowedOrgIds'>): void {
+  if (!isLoopbackHost(config.host) && !config.allowedOrgIds) {
+    throw new Error(
+      `HOST=${config.host} exposes the engine beyond this machine, but ENGINE_ALLOWED_ORG_IDS is not set: ` +
+        'set it to the org ids that may connect (comma-separated), or listen on 127.0.0.1 behind a proxy.'
+    );
+  }
+}
+
 function number(value: string | undefined, fallback: number): number {
   const n = Number(value);
   return value && Number.isFinite(n) ? n : fallback;
@@ -77,8 +126,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): EngineConfig {
           ...(env.WALKME_REGION === 'eu' ? { region: 'eu' as const } : {})
         }
       };
+  const allowed = allowedOrgIds(env.ENGINE_ALLOWED_ORG_IDS);
   return {
     port,
+    host: env.HOST || '127.0.0.1',
+    ...(allowed ? { allowedOrgIds: allowed } : {}),
+    ...(env.ENGINE_METRICS_TOKEN ? { metricsToken: env.ENGINE_METRICS_TOKEN } : {}),
     publicUrl: (env.ENGINE_PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/+$/, ''),
     dataDir: resolve(env.ENGINE_DATA_DIR ?? '.data'),
     ...(env.DATABASE_URL ? { databaseUrl: env.DATABASE_URL } : {}),

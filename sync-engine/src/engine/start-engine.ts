@@ -6,7 +6,7 @@
 import { EventEmitter } from 'node:events';
 import type { Server } from 'node:http';
 import type { PgBoss } from 'pg-boss';
-import type { EngineConfig } from '../config.js';
+import { checkExposure, type EngineConfig } from '../config.js';
 import { startBoss } from '../scheduler/boss.js';
 import { nextDue } from '../scheduler/schedule-plan.js';
 import { RunWorker } from '../scheduler/run-worker.js';
@@ -54,6 +54,14 @@ export function sourceFor(config: EngineConfig): ReportSource {
 }
 
 export async function startEngine(config: EngineConfig, options: EngineOptions): Promise<Engine> {
+  if (options.role === 'all') checkExposure(config);
+  if (config.databaseUrl && !config.encryptionKey) {
+    // Every host would otherwise generate a key of its own, and no worker could read another's tokens.
+    throw new Error(
+      'DATABASE_URL is set but ENGINE_ENCRYPTION_KEY is not: every engine sharing the database needs the same ' +
+        'key (32 bytes, base64 or hex; e.g. `openssl rand -base64 32`).'
+    );
+  }
   const logger = options.logger ?? createLogger({ level: config.logLevel });
   const cipher = loadTokenCipher({
     envKey: config.encryptionKey,
@@ -92,7 +100,7 @@ export async function startEngine(config: EngineConfig, options: EngineOptions):
   }
   if (options.role === 'all') {
     await scheduler.start({ runNow: options.runNow });
-    ({ server, url } = await listen(createApp(ctx), config.port));
+    ({ server, url } = await listen(createApp(ctx), config.port, config.host));
     logger.info({ url, database: db.kind, worker: config.workerName }, 'engine started');
   } else if (options.role === 'worker') {
     logger.info({ database: db.kind, worker: config.workerName }, 'worker started');

@@ -73,15 +73,21 @@ export function summariseRejections(result: RunResult): string {
   return [result.error, ...lines].filter(Boolean).join('\n');
 }
 
+/**
+ * A cell a spreadsheet would run as a formula (leading `=`, `+`, `-`, `@`, tab or CR) gets a leading `'`, as
+ * OWASP's CSV injection advice says: report keys and reasons carry text anyone could have typed.
+ */
+export function spreadsheetSafe(cell: string): string {
+  return /^[=+\-@\t\r]/.test(cell) ? `'${cell}` : cell;
+}
+
 export function rejectedRowsCsv(rows: RowOutcome[]): string {
   return stringify(
     rows.map((row) => [
       row.row,
-      row.key,
-      row.outcome,
-      row.statusCode ?? '',
-      row.reason ?? '',
-      row.recordIds.join(';')
+      ...[row.key, row.outcome, row.statusCode ?? '', row.reason ?? '', row.recordIds.join(';')].map(
+        spreadsheetSafe
+      )
     ]),
     { header: true, columns: ['Row', 'Key', 'Outcome', 'Status Code', 'Reason', 'Record Ids'] }
   );

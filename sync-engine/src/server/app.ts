@@ -1,11 +1,15 @@
 /** The engine's HTTP server (express 5): OAuth connect, accounts, health, metrics and the console. */
 import type { Server } from 'node:http';
+import { timingSafeEqual } from 'node:crypto';
 import express, { type Request, type Response } from 'express';
+import helmet from 'helmet';
+import { isLoopbackHost } from '../config.js';
 import { renderConsole } from './console-page.js';
 import { disconnectAccount } from './disconnect.js';
 import type { EngineContext } from '../context/engine-context.js';
 import { renderMetrics } from './metrics.js';
 import { oauthRoutes } from './oauth-routes.js';
+import { PAGE_STYLE_HASH } from './html.js';
 import { SessionCookies } from './session-cookie.js';
 
 export function createApp(ctx: EngineContext) {
@@ -15,6 +19,24 @@ export function createApp(ctx: EngineContext) {
   );
   const app = express();
   app.disable('x-powered-by');
+  // No script at all; the one inline stylesheet (html.ts) is allowed by its hash, not by 'unsafe-inline'.
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        useDefaults: false,
+        directives: {
+          defaultSrc: ["'none'"],
+          styleSrc: [PAGE_STYLE_HASH],
+          imgSrc: ["'self'"],
+          formAction: ["'self'"],
+          frameAncestors: ["'none'"],
+          baseUri: ["'none'"]
+        }
+      },
+      referrerPolicy: { policy: 'no-referrer' },
+      strictTransportSecurity: ctx.config.publicUrl.startsWith('https:')
+    })
+  );
   app.use(express.urlencoded({ extended: false }));
   app.use(oauthRoutes(ctx, sessions));
 
@@ -27,7 +49,16 @@ export function createApp(ctx: EngineContext) {
     }
   });
 
-  app.get('/metrics', async (_req: Request, res: Response) => {
+  app.get('/metrics', async (req: Request, res: Response) => {
+    const refusal = metricsRefusal(
+      ctx.config.metricsToken,
+      req.socket.remoteAddress,
+      req.headers.authorization
+    );
+    if (refusal) {
+      res.status(refusal.status).type('text').send(refusal.message);
+      return;
+    }
     const accounts: Record<string, number> = {};
     for (const a of await ctx.store.accounts.list()) accounts[a.status] = (accounts[a.status] ?? 0) + 1;
     res.type('text/plain; version=0.0.4').send(renderMetrics(await ctx.store.runs.metrics(), accounts));
@@ -71,11 +102,34 @@ export function createApp(ctx: EngineContext) {
   return app;
 }
 
+/**
+ * Who may read `/metrics`: with `ENGINE_METRICS_TOKEN`, whoever sends it as a Bearer token; without it, callers
+ * on this machine only (a scraper beside the engine).
+ */
+export function metricsRefusal(
+  token: string | undefined,
+  remoteAddress: string | undefined,
+  authorization: string | undefined
+): { status: number; message: string } | undefined {
+  if (token) {
+    const sent = Buffer.from(authorization?.replace(/^Bearer\s+/i, '') ?? '');
+    const expected = Buffer.from(token);
+    if (sent.length === expected.length && timingSafeEqual(sent, expected)) return undefined;
+    return { status: 401, message: 'Send the metrics token: Authorization: Bearer $ENGINE_METRICS_TOKEN.' };
+  }
+  const address = (remoteAddress ?? '').replace(/^::ffff:/, '');
+  if (isLoopbackHost(address)) return undefined;
+  return {
+    status: 403,
+    message: 'Metrics answer this machine only: set ENGINE_METRICS_TOKEN to scrape them remotely.'
+  };
+}
+
 /** Listens on `port` (0: any free port); answers the server and its base URL. */
 export async function listen(
   app: ReturnType<typeof createApp>,
   port: number,
-  host = '0.0.0.0'
+  host: string
 ): Promise<{ server: Server; url: string }> {
   return await new Promise((resolve, reject) => {
     const server = app.listen(port, host, (error?: Error) => {

@@ -1,4 +1,16 @@
-/** Server-rendered HTML: every dynamic value goes through `escapeHtml`. */
+/** Server-rendered HTML: every dynamic value goes through `escapeHtml`; no script, one hashed stylesheet. */
+import { createHash } from 'node:crypto';
+
+const PAGE_STYLE = `
+body{font:14px/1.45 system-ui,sans-serif;margin:2rem auto;max-width:70rem;padding:0 1rem;color:#181818}
+table{border-collapse:collapse;width:100%;margin:.5rem 0 1.5rem}th,td{border-bottom:1px solid #ddd;padding:.35rem .5rem;text-align:left;vertical-align:top}
+.status-connected,.status-Completed{color:#2e844a}.status-Completed-with-errors{color:#a96404}.status-needs_reconnection,.status-Failed{color:#ba0517}
+pre{white-space:pre-wrap;background:#f3f3f3;padding:.5rem;margin:0}form{display:inline}
+`;
+
+/** The stylesheet's CSP source: the pages carry no other inline content. */
+export const PAGE_STYLE_HASH = `'sha256-${createHash('sha256').update(PAGE_STYLE).digest('base64')}'`;
+
 export function escapeHtml(value: unknown): string {
   return String(value ?? '').replace(
     /[&<>"']/g,
@@ -9,10 +21,5 @@ export function escapeHtml(value: unknown): string {
 export function page(title: string, body: string): string {
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)} · WalkMe Sync Engine</title>
-<style>
-body{font:14px/1.45 system-ui,sans-serif;margin:2rem auto;max-width:70rem;padding:0 1rem;color:#181818}
-table{border-collapse:collapse;width:100%;margin:.5rem 0 1.5rem}th,td{border-bottom:1px solid #ddd;padding:.35rem .5rem;text-align:left;vertical-align:top}
-.status-connected,.status-Completed{color:#2e844a}.status-Completed-with-errors{color:#a96404}.status-needs_reconnection,.status-Failed{color:#ba0517}
-pre{white-space:pre-wrap;background:#f3f3f3;padding:.5rem;margin:0}form{display:inline}
-</style></head><body>${body}</body></html>`;
+<style>${PAGE_STYLE}</style></head><body>${body}</body></html>`;
 }

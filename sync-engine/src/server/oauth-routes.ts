@@ -7,6 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { Connection } from '@jsforce/jsforce-node';
 import { Router, type Request, type Response } from 'express';
+import { isOrgAllowed } from '../config.js';
 import { describeSalesforceFailure } from '../salesforce/salesforce-errors.js';
 import type { Environment } from '../store/accounts.js';
 import { writeConnectionRecord } from '../salesforce/connection-record.js';
@@ -116,6 +117,13 @@ export function oauthRoutes(ctx: EngineContext, sessions: SessionCookies): Route
     conn.userInfo = { id: userId, organizationId: orgId, url: token.id };
     const refreshToken = token.refresh_token;
     const revoke = () => (refreshToken ? oauth2.revokeToken(refreshToken).catch(() => undefined) : undefined);
+    if (!isOrgAllowed(ctx.config, orgId)) {
+      await revoke();
+      ctx.logger.warn({ orgId }, 'oauth connect refused: org not allowed');
+      return fail(res, 403, 'This org may not connect to this engine', [
+        `The org ${orgId} is not in ENGINE_ALLOWED_ORG_IDS. The engine's operator adds it there to allow it.`
+      ]);
+    }
     if (!refreshToken) {
       return fail(res, 502, 'Salesforce gave no refresh token', [
         'The connected app must allow the "refresh_token" scope.'

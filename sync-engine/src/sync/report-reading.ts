@@ -1,5 +1,10 @@
 /** Reading the integration's report from its source, with the source's failures named for the admin. */
-import type { ReportRowStream, ReportSource } from '../sources/report-source.js';
+import {
+  INTEGRATION_TAG,
+  type ReportInfo,
+  type ReportRowStream,
+  type ReportSource
+} from '../sources/report-source.js';
 import type { IntegrationDefinition } from '../domain/integration.js';
 import { missingColumns } from './report-header.js';
 import { reportUnreadable, RunFailure } from '../domain/errors.js';
@@ -9,6 +14,19 @@ export async function readReport<T>(reportName: string, read: () => Promise<T>):
     return await read();
   } catch (error) {
     throw reportUnreadable(reportName, error);
+  }
+}
+
+/**
+ * A run reads only what WalkMe's admin released to integrations: a report without the tag is refused, even
+ * when an integration still names it (the tag was removed after the integration was saved).
+ */
+export function checkReleased(report: ReportInfo): void {
+  if (!report.tags.includes(INTEGRATION_TAG)) {
+    throw new RunFailure(
+      `The report "${report.name}" is not tagged ${INTEGRATION_TAG} in WalkMe Insights, so integrations may not read it: ` +
+        `tag it there, or choose another report.`
+    );
   }
 }
 

@@ -19,7 +19,7 @@ import { ReportKeyRegistry } from './match/report-keys.js';
 import { TargetResolver, type Target } from './match/match-targets.js';
 import { OutcomeTally } from './outcome-tally.js';
 import { recordWrites } from './write/record-changes.js';
-import { countReportRows, openReportRows, readReport } from './report-reading.js';
+import { checkReleased, countReportRows, openReportRows, readReport } from './report-reading.js';
 import { RunFailure } from '../domain/errors.js';
 import { validRows, type ValidRow } from './row-validation.js';
 import { RunLog } from './run-log.js';
@@ -153,6 +153,7 @@ class SyncRun {
     const thresholds = thresholdsOf(this.options);
     this.progress('checking');
     const report = await readReport(reportName, () => source.getReport(this.integration.reportId));
+    checkReleased(report);
     const rows = report.rowCount ?? (await countReportRows(source, this.integration));
     this.strategy.match = rows > thresholds.bulkQueryAbove ? 'bulk-query' : 'soql';
     await checkBudget(

@@ -72,7 +72,7 @@ export async function startServedEngine(
     logger: createLogger({ level: 'silent', destination: { write: () => {} } as pino.DestinationStream }),
     ...options
   });
-  const { server, url } = await listen(createApp(engine.ctx), config.port);
+  const { server, url } = await listen(createApp(engine.ctx), config.port, config.host);
   return {
     engine,
     url,

@@ -1,6 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parse } from 'csv-parse/sync';
+import { rejectedRowsCsv } from '../../src/salesforce/run-recorder.js';
 import { runSync } from '../../src/sync/run-sync.js';
 import {
   fastOptions,
@@ -91,5 +92,24 @@ describe('the run trace in the org', () => {
     assert.equal(result.status, 'Completed');
     assert.equal(result.rejectedFileId, undefined);
     assert.equal(h.org.data.query('SELECT Id FROM ContentVersion').length, before);
+  });
+});
+
+describe('the rejected rows CSV', () => {
+  test('cells a spreadsheet would run as formulas are neutralised (OWASP CSV injection)', () => {
+    const csv = rejectedRowsCsv([
+      { row: 1, key: '=HYPERLINK("http://evil.example","x")', outcome: 'unmatched', recordIds: [] },
+      { row: 2, key: '+1 555', outcome: 'invalid', recordIds: [], reason: '@SUM(A1)' },
+      { row: 3, key: '-2', outcome: 'invalid', recordIds: [], reason: '\tcmd' },
+      { row: 4, key: 'a@b.example', outcome: 'failed', recordIds: ['00Q000000000001AAA'], statusCode: 'X' }
+    ]);
+    const rows = parse(csv, { columns: true }) as Array<Record<string, string>>;
+    assert.equal(rows[0]!.Key, `'=HYPERLINK("http://evil.example","x")`);
+    assert.equal(rows[1]!.Key, "'+1 555");
+    assert.equal(rows[1]!.Reason, "'@SUM(A1)");
+    assert.equal(rows[2]!.Key, "'-2");
+    assert.equal(rows[2]!.Reason, "'\tcmd");
+    assert.equal(rows[3]!.Key, 'a@b.example');
+    assert.equal(rows[3]!.Row, '4');
   });
 });

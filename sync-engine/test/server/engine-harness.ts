@@ -29,6 +29,7 @@ export async function engineConfig(
   const { production, sandbox } = orgs.orgs;
   return {
     port,
+    host: '127.0.0.1',
     publicUrl: `http://localhost:${port}`,
     dataDir: 'memory',
     encryptionKey: 'ab'.repeat(32),
@@ -52,11 +53,12 @@ export async function engineConfig(
 
 export async function startEngineHarness(
   options: Partial<EngineOptions> = {},
-  seed: { population?: number } = { population: 40 }
+  seed: { population?: number } = { population: 40 },
+  configOver: Partial<EngineConfig> = {}
 ): Promise<EngineHarness> {
   const orgs = await startOrgEmulator({ autoApprove: true, seed });
   const insights = await startInsightsEmulator();
-  const config = await engineConfig(orgs, insights);
+  const config = await engineConfig(orgs, insights, configOver);
   const logs: string[] = [];
   const logger = createLogger({
     level: 'debug',

@@ -1,5 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { Connection } from '@jsforce/jsforce-node';
 import { runSync } from '../../src/sync/run-sync.js';
 import {
@@ -34,6 +36,23 @@ describe('runSync: clear failures', () => {
     const result = await run({ reportId: 'nowhere', reportName: 'Nowhere' });
     assert.equal(result.status, 'Failed');
     assert.match(result.error!, /report "Nowhere" could not be read/);
+  });
+
+  test('a report not tagged integrations_salesforce is refused by name, nothing read or written', async () => {
+    await writeReport(h.dir, 'f-untagged', [HEADER, ['f@f.test', '', '7', '']]);
+    const manifestPath = join(h.dir, 'reports.json');
+    const manifest = JSON.parse(await readFile(manifestPath, 'utf8')) as Array<{
+      id: string;
+      tags: string[];
+    }>;
+    manifest.find((entry) => entry.id === 'f-untagged')!.tags = ['marketing'];
+    await writeFile(manifestPath, JSON.stringify(manifest));
+    const before = h.org.calls.byKind.composite ?? 0;
+    const result = await run({ reportId: 'f-untagged', reportName: 'Report f-untagged' });
+    assert.equal(result.status, 'Failed');
+    assert.match(result.error!, /"Report f-untagged" is not tagged integrations_salesforce/);
+    assert.equal(result.counts.read, 0);
+    assert.equal(h.org.calls.byKind.composite ?? 0, before);
   });
 
   test('a report whose columns changed: the missing column is named, nothing is written', async () => {
