@@ -5,6 +5,13 @@
 import { accountsCommand } from './accounts-command.js';
 import { runMain } from './cli-command.js';
 import { integrationsCommand } from './integrations-command.js';
+import { keysCommand } from './keys-command.js';
 import { startCommand, workerCommand } from './start-command.js';
 
-runMain('npm run engine --', [startCommand, workerCommand, accountsCommand, integrationsCommand]);
+runMain('npm run engine --', [
+  startCommand,
+  workerCommand,
+  accountsCommand,
+  integrationsCommand,
+  keysCommand
+]);

@@ -35,6 +35,8 @@ export interface EngineOptions {
   runHeartbeatSeconds?: number;
   superviseIntervalSeconds?: number;
   clock?: () => Date;
+  /** Refuse to start when the key opens none of the stored tokens (default true; `keys rotate` re-seals them). */
+  checkKey?: boolean;
 }
 
 export interface Engine {
@@ -74,6 +76,17 @@ export async function startEngine(config: EngineConfig, options: EngineOptions):
   });
   const db = await openDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   const store = createStore(db, cipher, nextDue);
+  if (options.checkKey !== false) {
+    try {
+      await store.accounts.checkKey();
+    } catch (error) {
+      await db.close();
+      throw new Error(
+        `ENGINE_ENCRYPTION_KEY: ${(error as Error).message} Set the key that encrypted them, or re-encrypt them ` +
+          'with `npm run engine -- keys rotate` (ENGINE_ENCRYPTION_KEY_PREVIOUS: the old key).'
+      );
+    }
+  }
   const accountEvents = new EventEmitter<AccountEvents>();
   const ctx: EngineContext = {
     config,

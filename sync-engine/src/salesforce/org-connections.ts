@@ -120,12 +120,25 @@ export class OrgConnections {
     } catch (error) {
       throw await this.revoked(orgId, error);
     }
-    return new Connection({
+    // With refresh token rotation on the connected app, Salesforce answers a new refresh token and the one
+    // used stops working: it is stored at once, here and on every automatic refresh jsforce makes later.
+    const current = token.refresh_token ?? refreshToken;
+    if (current !== refreshToken) await this.store.accounts.replaceRefreshToken(orgId, current);
+    const conn = new Connection({
       oauth2,
       instanceUrl: token.instance_url || account.instanceUrl,
       accessToken: token.access_token,
-      refreshToken,
+      refreshToken: current,
       version: API_VERSION
     });
+    conn.on('refresh', (_accessToken: string, res?: { refresh_token?: string }) => {
+      const rotated = res?.refresh_token;
+      if (!rotated || rotated === conn.refreshToken) return;
+      conn.refreshToken = rotated;
+      this.store.accounts.replaceRefreshToken(orgId, rotated).catch((error: unknown) => {
+        this.logger.error({ orgId, reason: String(error) }, 'could not store the rotated refresh token');
+      });
+    });
+    return conn;
   }
 }

@@ -149,6 +149,10 @@ export function oauthRoutes(ctx: EngineContext, sessions: SessionCookies): Route
         ctx.logger.warn({ orgId: org.Id, username: identity.username, problems }, 'oauth connect refused');
         return fail(res, 403, `${identity.username} cannot run the sync in ${org.Name}`, problems);
       }
+      // Reconnecting replaces the stored token: the one it replaces is revoked, so no stale grant lingers.
+      const replaced = (await ctx.store.accounts.get(identity.organization_id))
+        ? await ctx.store.accounts.refreshToken(identity.organization_id).catch(() => undefined)
+        : undefined;
       const account = await ctx.store.accounts.save(
         {
           orgId: identity.organization_id,
@@ -165,6 +169,16 @@ export function oauthRoutes(ctx: EngineContext, sessions: SessionCookies): Route
         refreshToken
       );
       ctx.orgs.forget(account.orgId);
+      if (replaced && replaced !== refreshToken) {
+        await oauth2
+          .revokeToken(replaced)
+          .catch((error: unknown) =>
+            ctx.logger.warn(
+              { orgId: account.orgId, reason: describeSalesforceFailure(error) },
+              'old token not revoked'
+            )
+          );
+      }
       const now = new Date();
       try {
         const recordId = await writeConnectionRecord(conn, account, ctx.config.publicUrl, 'Connected', now);

@@ -1,6 +1,6 @@
 /** Connected Salesforce orgs, with their refresh tokens encrypted at rest, and pending OAuth handshakes. */
 import type { Queryable } from './db.js';
-import type { TokenCipher } from './token-cipher.js';
+import { WrongKeyError, type TokenCipher } from './token-cipher.js';
 
 export type Environment = 'production' | 'sandbox';
 export type AccountStatus = 'connected' | 'needs_reconnection';
@@ -95,7 +95,7 @@ export class AccountStore {
         account.userId,
         account.username,
         account.scopes,
-        this.cipher.encrypt(refreshToken),
+        this.cipher.encrypt(refreshToken, account.orgId),
         account.connectedAt
       ]
     );
@@ -127,7 +127,53 @@ export class AccountStore {
       [orgId]
     );
     if (!row) throw new Error(`No connected account for org ${orgId}.`);
-    return this.cipher.decrypt(row.refresh_token_enc);
+    return this.cipher.decrypt(row.refresh_token_enc, orgId);
+  }
+
+  /**
+   * Refuses a key that sealed none of the stored tokens, at start rather than on the first run: every token
+   * must open under this key (a damaged one is named).
+   */
+  async checkKey(): Promise<void> {
+    const rows = await this.db.query<{ org_id: string; refresh_token_enc: string }>(
+      'SELECT org_id, refresh_token_enc FROM accounts'
+    );
+    for (const row of rows) {
+      try {
+        this.cipher.decrypt(row.refresh_token_enc, row.org_id);
+      } catch (error) {
+        if (error instanceof WrongKeyError) throw error;
+        throw new Error(`The stored token of org ${row.org_id} cannot be decrypted: reconnect that account.`);
+      }
+    }
+  }
+
+  /** Re-seals every stored token, sealed by `previous`, under this store's key; answers how many. */
+  async reseal(previous: TokenCipher): Promise<number> {
+    const rows = await this.db.query<{ org_id: string; refresh_token_enc: string }>(
+      'SELECT org_id, refresh_token_enc FROM accounts'
+    );
+    const sealed = rows.map((row) => ({
+      orgId: row.org_id,
+      token: this.cipher.encrypt(previous.decrypt(row.refresh_token_enc, row.org_id), row.org_id)
+    }));
+    for (const { orgId, token } of sealed) {
+      await this.db.query(
+        'UPDATE accounts SET refresh_token_enc = $2, updated_at = now() WHERE org_id = $1',
+        [orgId, token]
+      );
+    }
+    // Handshakes in flight were sealed by the previous key; they last minutes and are started again.
+    await this.db.query('DELETE FROM oauth_states');
+    return sealed.length;
+  }
+
+  /** Keeps the refresh token Salesforce issued in place of the stored one (refresh token rotation). */
+  async replaceRefreshToken(orgId: string, refreshToken: string): Promise<void> {
+    await this.db.query('UPDATE accounts SET refresh_token_enc = $2, updated_at = now() WHERE org_id = $1', [
+      orgId,
+      this.cipher.encrypt(refreshToken, orgId)
+    ]);
   }
 
   async markNeedsReconnection(orgId: string, message: string): Promise<void> {
@@ -172,7 +218,7 @@ export class AccountStore {
     ]);
     await this.db.query(
       `INSERT INTO oauth_states (state, session_id, environment, login_url, code_verifier_enc) VALUES ($1, $2, $3, $4, $5)`,
-      [p.state, p.sessionId, p.environment, p.loginUrl, this.cipher.encrypt(p.codeVerifier)]
+      [p.state, p.sessionId, p.environment, p.loginUrl, this.cipher.encrypt(p.codeVerifier, p.state)]
     );
   }
 
@@ -194,7 +240,7 @@ export class AccountStore {
         sessionId: row.session_id,
         environment: row.environment,
         loginUrl: row.login_url,
-        codeVerifier: this.cipher.decrypt(row.code_verifier_enc)
+        codeVerifier: this.cipher.decrypt(row.code_verifier_enc, row.state)
       }
     );
   }

@@ -103,3 +103,60 @@ describe('settings that keep a fresh install closed', () => {
     );
   });
 });
+
+describe('refresh tokens kept right', () => {
+  let h: EngineHarness;
+  before(async () => {
+    h = await startEngineHarness({ runNow: false }, { population: 5 });
+  });
+  after(async () => {
+    await h?.stop();
+  });
+
+  const refreshAtSalesforce = (token: string) =>
+    fetch(`${h.orgs.orgs.sandbox.loginUrl}/services/oauth2/token`, {
+      method: 'POST',
+      body: new URLSearchParams({
+        grant_type: 'refresh_token',
+        refresh_token: token,
+        client_id: h.orgs.orgs.sandbox.clientId,
+        client_secret: h.orgs.orgs.sandbox.clientSecret
+      })
+    });
+
+  test('a refresh token Salesforce rotates is stored at once and used next time', async () => {
+    const { orgId } = h.orgs.orgs.sandbox;
+    const flow = await connectThroughBrowser(h.engine.url!, 'sandbox');
+    assert.equal(flow.status, 200, flow.body);
+    await h.engine.scheduler.setups.get(orgId);
+    const first = await h.engine.ctx.store.accounts.refreshToken(orgId);
+    h.orgs.orgs.sandbox.options.rotateRefreshTokens = true;
+    h.engine.ctx.orgs.forget(orgId);
+    await h.engine.ctx.orgs.get(orgId);
+    const rotated = await h.engine.ctx.store.accounts.refreshToken(orgId);
+    assert.notEqual(rotated, first);
+    // A fresh connection (a restart, another worker) works from the stored token.
+    h.engine.ctx.orgs.forget(orgId);
+    const conn = await h.engine.ctx.orgs.get(orgId);
+    assert.equal((await conn.query('SELECT Id FROM Organization')).totalSize, 1);
+    assert.equal((await h.engine.ctx.store.accounts.get(orgId))!.status, 'connected');
+  });
+
+  test('reconnecting an account revokes the token it replaces', async () => {
+    const { orgId } = h.orgs.orgs.sandbox;
+    h.orgs.orgs.sandbox.options.rotateRefreshTokens = false;
+    assert.equal((await connectThroughBrowser(h.engine.url!, 'sandbox')).status, 200);
+    const replaced = await h.engine.ctx.store.accounts.refreshToken(orgId);
+    assert.equal(
+      (await refreshAtSalesforce(replaced)).status,
+      200,
+      'the stored token works before reconnecting'
+    );
+    const flow = await connectThroughBrowser(h.engine.url!, 'sandbox');
+    assert.equal(flow.status, 200, flow.body);
+    assert.notEqual(await h.engine.ctx.store.accounts.refreshToken(orgId), replaced);
+    const res = await refreshAtSalesforce(replaced);
+    assert.equal(res.status, 400);
+    assert.equal(((await res.json()) as { error: string }).error, 'invalid_grant');
+  });
+});

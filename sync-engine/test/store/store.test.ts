@@ -118,10 +118,10 @@ for (const backend of backendList) {
       const [stored] = await store.db.query<{ refresh_token_enc: string }>(
         'SELECT refresh_token_enc FROM accounts'
       );
-      assert.match(stored!.refresh_token_enc, /^v1:[\w-]+:[\w-]+:[\w-]+$/);
+      assert.match(stored!.refresh_token_enc, /^v2:[0-9a-f]{12}:[\w-]+:[\w-]+:[\w-]+$/);
       await assert.rejects(
         new AccountStoreWithOtherKey(store).read('00D000000000001EAA'),
-        /unable to authenticate|Unsupported state/
+        /did not encrypt the stored tokens/
       );
     });
 
