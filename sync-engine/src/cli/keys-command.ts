@@ -7,7 +7,7 @@ import { loadConfig } from '../config.js';
 import { startEngine } from '../engine/start-engine.js';
 import { createLogger } from '../logging/logger.js';
 import { AccountStore } from '../store/accounts.js';
-import { parseKey, TokenCipher } from '../store/token-cipher.js';
+import { loadTokenCipher } from '../store/token-cipher.js';
 import type { CliCommand } from './cli-command.js';
 import { parseArgs } from './cli-command.js';
 
@@ -29,7 +29,7 @@ export const keysCommand: CliCommand = {
       );
       return 2;
     }
-    const previous = new TokenCipher(parseKey(previousKey));
+    const previous = loadTokenCipher({ envKey: previousKey, dataDir: config.dataDir });
     const engine = await startEngine(config, {
       role: 'none',
       checkKey: false,

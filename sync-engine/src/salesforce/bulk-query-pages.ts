@@ -7,6 +7,7 @@
  * keeps one page in memory at a time and parses each page as the CSV file it is.
  */
 import type { Connection } from '@jsforce/jsforce-node';
+import type { BulkPolling } from '../sync/target-org.js';
 import { HttpApi } from '@jsforce/jsforce-node/lib/http-api.js';
 
 interface QueryJobInfo {
@@ -15,9 +16,7 @@ interface QueryJobInfo {
   errorMessage?: string;
 }
 
-export interface BulkQueryOptions {
-  pollInterval: number;
-  pollTimeout: number;
+export interface BulkQueryOptions extends BulkPolling {
   /** Records a results page holds at most (Salesforce may send fewer). */
   pageSize?: number;
 }

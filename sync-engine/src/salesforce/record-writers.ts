@@ -9,7 +9,7 @@
 import type { Connection } from '@jsforce/jsforce-node';
 import { describeSalesforceFailure } from './salesforce-errors.js';
 import { COLLECTION_SIZE } from '../domain/salesforce-limits.js';
-import type { CollectionsOptions, WriteItem, WriteResult } from '../sync/target-org.js';
+import type { BulkPolling, CollectionsOptions, WriteItem, WriteResult } from '../sync/target-org.js';
 
 const LOCK_CODE = 'UNABLE_TO_LOCK_ROW';
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -107,7 +107,7 @@ export async function writeWithBulkIngest(
   conn: Connection,
   objectName: string,
   items: WriteItem[],
-  polling: { pollInterval: number; pollTimeout: number },
+  polling: BulkPolling,
   onResult: (result: WriteResult) => void
 ): Promise<void> {
   if (items.length === 0) return;

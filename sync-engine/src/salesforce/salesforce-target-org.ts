@@ -4,7 +4,6 @@
  * run's log record.
  */
 import type { Connection } from '@jsforce/jsforce-node';
-import type { ObjectInfo } from '../domain/object-schema.js';
 import type { TargetOrg } from '../sync/target-org.js';
 import { readDailyBudget } from './api-budget.js';
 import { countApiCalls } from './api-call-counter.js';
@@ -17,7 +16,7 @@ import { describeSalesforceFailure } from './salesforce-errors.js';
 export function salesforceTargetOrg(conn: Connection, cache: DescribeCache = describeCache): TargetOrg {
   return {
     countCalls: (work) => countApiCalls(conn, work),
-    describe: (objectName) => cache.describe(conn, objectName) as Promise<ObjectInfo>,
+    describe: (objectName) => cache.describe(conn, objectName),
     forgetDescribe: (objectName) => cache.evict(conn, objectName),
     dailyBudget: () => readDailyBudget(conn),
     keyLookup: (spec, maxUrlBytes) => new SoqlMatcher(conn, spec, maxUrlBytes),

@@ -150,9 +150,7 @@ export function oauthRoutes(ctx: EngineContext, sessions: SessionCookies): Route
         return fail(res, 403, `${identity.username} cannot run the sync in ${org.Name}`, problems);
       }
       // Reconnecting replaces the stored token: the one it replaces is revoked, so no stale grant lingers.
-      const replaced = (await ctx.store.accounts.get(identity.organization_id))
-        ? await ctx.store.accounts.refreshToken(identity.organization_id).catch(() => undefined)
-        : undefined;
+      const replaced = await ctx.store.accounts.refreshToken(identity.organization_id).catch(() => undefined);
       const account = await ctx.store.accounts.save(
         {
           orgId: identity.organization_id,

@@ -1,6 +1,6 @@
 /** Connected Salesforce orgs, with their refresh tokens encrypted at rest, and pending OAuth handshakes. */
 import type { Queryable } from './db.js';
-import { WrongKeyError, type TokenCipher } from './token-cipher.js';
+import { TokenCipher, WrongKeyError } from './token-cipher.js';
 
 export type Environment = 'production' | 'sandbox';
 export type AccountStatus = 'connected' | 'needs_reconnection';
@@ -131,20 +131,24 @@ export class AccountStore {
   }
 
   /**
-   * Refuses a key that sealed none of the stored tokens, at start rather than on the first run: every token
-   * must open under this key (a damaged one is named).
+   * Refuses a key that sealed none of the stored tokens, at start rather than on the first run: a token names
+   * the key that sealed it; only one sealed before key ids were recorded (v1) has to be opened to tell.
    */
   async checkKey(): Promise<void> {
     const rows = await this.db.query<{ org_id: string; refresh_token_enc: string }>(
       'SELECT org_id, refresh_token_enc FROM accounts'
     );
     for (const row of rows) {
-      try {
-        this.cipher.decrypt(row.refresh_token_enc, row.org_id);
-      } catch (error) {
-        if (error instanceof WrongKeyError) throw error;
-        throw new Error(`The stored token of org ${row.org_id} cannot be decrypted: reconnect that account.`);
-      }
+      const sealedBy = TokenCipher.sealedBy(row.refresh_token_enc);
+      if (sealedBy === undefined) {
+        try {
+          this.cipher.decrypt(row.refresh_token_enc, row.org_id);
+        } catch {
+          throw new Error(
+            `The stored token of org ${row.org_id} cannot be decrypted: reconnect that account.`
+          );
+        }
+      } else if (sealedBy !== this.cipher.keyId) throw new WrongKeyError(sealedBy, this.cipher.keyId);
     }
   }
 
@@ -153,19 +157,15 @@ export class AccountStore {
     const rows = await this.db.query<{ org_id: string; refresh_token_enc: string }>(
       'SELECT org_id, refresh_token_enc FROM accounts'
     );
-    const sealed = rows.map((row) => ({
+    // Every token opens before any is written.
+    const tokens = rows.map((row) => ({
       orgId: row.org_id,
-      token: this.cipher.encrypt(previous.decrypt(row.refresh_token_enc, row.org_id), row.org_id)
+      token: previous.decrypt(row.refresh_token_enc, row.org_id)
     }));
-    for (const { orgId, token } of sealed) {
-      await this.db.query(
-        'UPDATE accounts SET refresh_token_enc = $2, updated_at = now() WHERE org_id = $1',
-        [orgId, token]
-      );
-    }
+    for (const { orgId, token } of tokens) await this.replaceRefreshToken(orgId, token);
     // Handshakes in flight were sealed by the previous key; they last minutes and are started again.
     await this.db.query('DELETE FROM oauth_states');
-    return sealed.length;
+    return tokens.length;
   }
 
   /** Keeps the refresh token Salesforce issued in place of the stored one (refresh token rotation). */

@@ -35,7 +35,7 @@ export class TokenCipher {
   constructor(key: Buffer) {
     if (key.length !== 32) throw new Error('The encryption key must be 32 bytes (AES-256).');
     this.#key = key;
-    this.keyId = createHmac('sha256', key).update('key-id').digest('hex').slice(0, 12);
+    this.keyId = this.derive('key-id').toString('hex').slice(0, 12);
   }
 
   /** `context` (e.g. the org id) must be given again to decrypt. */

@@ -1,5 +1,6 @@
 /** What a caller can set for one run (`runSync`), with the defaults the run falls back on. */
 import type { RowOutcome } from '../domain/run-result.js';
+import type { BulkPolling } from './target-org.js';
 
 export interface RunProgress {
   phase: 'checking' | 'matching' | 'writing' | 'recording' | 'done';
@@ -27,7 +28,7 @@ export interface RunOptions {
   /** Serial retries of `UNABLE_TO_LOCK_ROW` records (default 3) after a first backoff (default 1 s, doubling). */
   lockRetries?: number;
   lockBackoffMs?: number;
-  bulkPolling?: { pollInterval: number; pollTimeout: number };
+  bulkPolling?: BulkPolling;
   /** Longest query URL (default 16,384 − 2,048 bytes of headroom for the request line and headers). */
   maxUrlBytes?: number;
   /** Rejected rows kept in the result (default 10,000). */
@@ -44,6 +45,6 @@ export function thresholdsOf(options: RunOptions): { bulkQueryAbove: number; bul
   return { ...DEFAULT_THRESHOLDS, ...options.thresholds };
 }
 
-export function bulkPollingOf(options: RunOptions): { pollInterval: number; pollTimeout: number } {
+export function bulkPollingOf(options: RunOptions): BulkPolling {
   return options.bulkPolling ?? { pollInterval: 1_000, pollTimeout: 600_000 };
 }

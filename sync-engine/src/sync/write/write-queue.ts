@@ -3,7 +3,7 @@
  * object with sObject Collections or one Bulk API 2.0 ingest job. Each record's result is mapped back to
  * its row; a row is `updated` when all its records were written, else `failed` with the first error.
  */
-import type { CollectionsOptions, TargetOrg, WriteItem, WriteResult } from '../target-org.js';
+import type { BulkPolling, CollectionsOptions, TargetOrg, WriteItem, WriteResult } from '../target-org.js';
 import type { OutcomeTally } from '../outcome-tally.js';
 import type { RecordWrite } from './record-changes.js';
 import type { RunLog } from '../run-log.js';
@@ -19,7 +19,7 @@ interface RowInWrite {
 
 export interface WriteSettings {
   bulk: boolean;
-  bulkPolling: { pollInterval: number; pollTimeout: number };
+  bulkPolling: BulkPolling;
   collections: CollectionsOptions;
 }
 
