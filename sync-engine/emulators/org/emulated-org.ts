@@ -20,6 +20,7 @@ import { apiGuard, callKindOf, requestSizeGuard } from './rest/request-guards.js
 import { NOT_FOUND_MESSAGE, salesforceErrorHandler, sendError, sendJson } from './rest/responses.js';
 import { createRestRouter } from './rest/rest-router.js';
 import { buildOrgSchema, type OrgSchema } from './schema/org-schema.js';
+import { readPackagePermissionSets } from './schema/package-metadata.js';
 import { createStreamingRouter, type StreamingOptions } from './streaming.js';
 
 export interface OrgConfig {
@@ -40,6 +41,18 @@ export interface OrgConfig {
   /** Shorter CometD timeouts or a smaller upload limit, for tests. */
   streaming?: StreamingOptions;
   bulk2?: Bulk2Options;
+}
+
+/** The profiles a user can be given: each owns a permission set, as in a real org. */
+export type EmulatedProfile = 'System Administrator' | 'Standard User';
+
+export interface NewUser {
+  username: string;
+  firstName: string;
+  lastName: string;
+  profile: EmulatedProfile;
+  /** Names of the package's permission sets assigned to the user (`WalkMe_Integration_Admin`, …). */
+  permissionSets?: string[];
 }
 
 /** Data persisted across restarts. */
@@ -95,6 +108,7 @@ export class EmulatedOrg {
       (name, payload) => this.events.publish(name, payload),
       pod
     );
+    this.seedPermissionSets();
     this.admin = this.createAdmin();
     this.events = createEventBus({ defaultCreatedById: this.admin.id });
     this.tokens.apps.push({
@@ -105,28 +119,93 @@ export class EmulatedOrg {
     this.app = this.createApp();
   }
 
-  private createAdmin(): EmulatedUser {
+  /** Profile-owned permission sets and the package's own, with the system permissions the engine reads. */
+  private seedPermissionSets(): void {
+    const profiles = [
+      { Name: 'X00e_SystemAdministrator', Label: 'System Administrator', modifyAll: true, viewSetup: true },
+      { Name: 'X00e_StandardUser', Label: 'Standard User', modifyAll: false, viewSetup: false }
+    ];
+    this.records.load('PermissionSet', [
+      ...profiles.map((p) => ({
+        Name: p.Name,
+        Label: p.Label,
+        IsOwnedByProfile: true,
+        PermissionsModifyAllData: p.modifyAll,
+        PermissionsViewSetup: p.viewSetup
+      })),
+      ...readPackagePermissionSets(this.config.objectsDir).map((p) => ({
+        Name: p.name,
+        Label: p.label,
+        IsOwnedByProfile: false,
+        PermissionsModifyAllData: p.userPermissions.includes('ModifyAllData'),
+        PermissionsViewSetup: p.userPermissions.includes('ViewSetup')
+      }))
+    ]);
+  }
+
+  /** The permission set a profile owns, or a package permission set by name. */
+  private permissionSetId(name: string): string {
+    const label = name === 'System Administrator' || name === 'Standard User' ? name : undefined;
+    const row = [...this.records.store.table('PermissionSet').all()].find((p) =>
+      label ? p.IsOwnedByProfile && p.Label === label : p.Name === name
+    );
+    if (!row) throw new Error(`No permission set ${name} in the emulated org.`);
+    return String(row.Id);
+  }
+
+  /** Adds a user who can sign in with the org's password, with a profile and package permission sets. */
+  addUser(spec: NewUser): EmulatedUser {
     const [user] = this.records.load('User', [
       {
-        Username: this.config.username,
-        FirstName: 'Ada',
-        LastName: 'Admin',
-        Email: this.config.username.replace(/\.sandbox$/, ''),
-        Alias: 'aadmin',
+        Username: spec.username,
+        FirstName: spec.firstName,
+        LastName: spec.lastName,
+        Email: spec.username.replace(/\.sandbox$/, ''),
+        Alias: `${spec.firstName[0]}${spec.lastName}`.toLowerCase().slice(0, 8),
         UserType: 'Standard'
       }
     ]);
-    this.records.actingUserId = user.Id;
-    this.records.store.table('User').update(user.Id, { CreatedById: user.Id, LastModifiedById: user.Id });
-    const admin: EmulatedUser = {
+    this.records.load(
+      'PermissionSetAssignment',
+      [spec.profile, ...(spec.permissionSets ?? [])].map((name) => ({
+        AssigneeId: user.Id,
+        PermissionSetId: this.permissionSetId(name)
+      }))
+    );
+    const emulated: EmulatedUser = {
       id: user.Id,
-      username: this.config.username,
+      username: spec.username,
       password: this.config.password,
       email: String(user.Email),
-      firstName: 'Ada',
-      lastName: 'Admin'
+      firstName: spec.firstName,
+      lastName: spec.lastName
     };
-    this.tokens.users.push(admin);
+    this.tokens.users.push(emulated);
+    return emulated;
+  }
+
+  /** Whether the user holds View Setup and Configuration through their profile or a permission set. */
+  canViewSetup(userId: string): boolean {
+    const sets = new Map([...this.records.store.table('PermissionSet').all()].map((p) => [p.Id, p]));
+    return [...this.records.store.table('PermissionSetAssignment').all()].some(
+      (a) => a.AssigneeId === userId && sets.get(String(a.PermissionSetId))?.PermissionsViewSetup === true
+    );
+  }
+
+  private createAdmin(): EmulatedUser {
+    const admin = this.addUser({
+      username: this.config.username,
+      firstName: 'Ada',
+      lastName: 'Admin',
+      profile: 'System Administrator'
+    });
+    this.records.actingUserId = admin.id;
+    // Rows seeded before the admin existed are the admin's, as an org's first rows are its first user's.
+    for (const name of ['User', 'PermissionSet', 'PermissionSetAssignment']) {
+      const table = this.records.store.table(name);
+      for (const row of table.all())
+        if (!row.CreatedById) table.update(row.Id, { CreatedById: admin.id, LastModifiedById: admin.id });
+    }
     this.records.load('Organization', [
       {
         Id: this.orgId,
@@ -200,7 +279,10 @@ export class EmulatedOrg {
       allocations: this.accounting
     };
     app.use(`${versioned}/jobs`, createBulk2Router(context, this.config.bulk2));
-    app.use(versioned, createRestRouter(this));
+    app.use(
+      versioned,
+      createRestRouter(this, (userId) => this.canViewSetup(userId))
+    );
     app.use(
       '/cometd/:version',
       apiGuard(this, () => 'streaming', { optional: true }),
@@ -241,11 +323,11 @@ export class EmulatedOrg {
     return { idCounter: this.records.ids.counter, tables };
   }
 
-  /** Replaces the data with a snapshot (users and the Organization record stay). */
+  /** Replaces the data with a snapshot (users with their assignments; the Organization and permission sets stay). */
   restore(snapshot: OrgSnapshot): void {
     for (const [objectName, rows] of Object.entries(snapshot.tables)) {
       const table = this.records.store.table(objectName);
-      if (objectName === 'User') table.clear();
+      if (objectName === 'User' || objectName === 'PermissionSetAssignment') table.clear();
       for (const row of rows) table.insert(row);
     }
     this.records.ids.counter = Math.max(this.records.ids.counter, snapshot.idCounter);

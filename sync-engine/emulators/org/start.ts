@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { samplePopulation, type SampleUser } from '../sample-population.js';
 import type { CallKind } from './api-accounting.js';
 import type { Bulk2Options } from './bulk2.js';
-import { EmulatedOrg, type OrgSnapshot } from './emulated-org.js';
+import { EmulatedOrg, type NewUser, type OrgSnapshot } from './emulated-org.js';
 import type { OrgFaults } from './faults.js';
 import type { OrgEventBus } from './org-context.js';
 import type { OrgRecords } from './org-records.js';
@@ -84,6 +84,10 @@ export interface OrgHandle {
     set(options: { max?: number; remaining?: number }): void;
   };
   seed(input: SeedInput): SeedCounts;
+  /** Adds a user (the org's password) with a profile and package permission sets; answers their id. */
+  addUser(spec: NewUser): string;
+  /** Whom auto-approve signs in as from now on (the admin when undefined). */
+  approveAs(username: string | undefined): void;
   /** Direct access to the records (no API call counted): `query`, `find`, `load`, `describe`. */
   data: OrgRecords;
   /** The org's platform events (what REST publishes and CometD delivers). */
@@ -147,6 +151,10 @@ function handleOf(name: OrgName, org: EmulatedOrg): OrgHandle {
       set: (options) => accounting.setQuota(options)
     },
     seed: (input) => seedOrg(org, input),
+    addUser: (spec) => org.addUser(spec).id,
+    approveAs: (username) => {
+      org.tokens.approvingUsername = username;
+    },
     data: org.records,
     events: org.events,
     options: {

@@ -17,6 +17,7 @@ const CARRIED = [
   'state',
   'scope',
   'code_challenge',
+  'nonce',
   'login_hint'
 ];
 

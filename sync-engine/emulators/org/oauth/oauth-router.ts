@@ -1,10 +1,11 @@
 /**
  * OAuth 2.0 endpoints of one org, as Salesforce serves them on the login host: authorize (web server
  * flow with PKCE, a sign-in-and-approve page), token (authorization_code, refresh_token, password),
- * revoke, userinfo and the identity URL. Errors use Salesforce's `{"error","error_description"}`
- * shapes ("OAuth 2.0 Web Server Flow", "Refresh Token Flow", "Revoke OAuth Tokens", "Identity URLs").
+ * revoke, userinfo, the identity URL, and OpenID Connect's ID token with its keys (`/id/keys`). Errors use
+ * Salesforce's `{"error","error_description"}` shapes ("OAuth 2.0 Web Server Flow", "Refresh Token Flow",
+ * "Revoke OAuth Tokens", "Identity URLs").
  */
-import { createHash, createHmac } from 'node:crypto';
+import { createHash, createHmac, generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
 import express, { type Request, type Response, type Router } from 'express';
 import { API_VERSION } from '../org-records.js';
 import { sendJson } from '../rest/responses.js';
@@ -32,13 +33,72 @@ function identityUrl(org: OAuthOrg, userId: string): string {
   return `${org.baseUrl()}/id/${org.orgId}/${userId}`;
 }
 
+/**
+ * The org's ID-token signing key, made on first use (RSA keys take a while to generate). Salesforce signs with
+ * RS256 and publishes its keys at `/id/keys` (`/.well-known/openid-configuration`: `jwks_uri`,
+ * `id_token_signing_alg_values_supported: ["RS256"]`).
+ */
+class IdTokenSigner {
+  #key: { privateKey: KeyObject; publicKey: KeyObject } | undefined;
+  readonly kid = 'emulator-1';
+
+  get keys() {
+    this.#key ??= generateKeyPairSync('rsa', { modulusLength: 2048 });
+    return this.#key;
+  }
+
+  jwks() {
+    return {
+      keys: [{ ...this.keys.publicKey.export({ format: 'jwk' }), kid: this.kid, use: 'sig', alg: 'RS256' }]
+    };
+  }
+
+  sign(claims: Record<string, unknown>): string {
+    const part = (value: unknown) => base64url(Buffer.from(JSON.stringify(value)));
+    const input = `${part({ alg: 'RS256', kid: this.kid, typ: 'JWT' })}.${part(claims)}`;
+    return `${input}.${base64url(sign('RSA-SHA256', Buffer.from(input), this.keys.privateKey))}`;
+  }
+}
+
+/**
+ * An ID token's claims ("Inside OpenID Connect on Force.com", developer.salesforce.com): `iss` the login host,
+ * `sub` the identity URL, `aud` the client id, `at_hash` the left half of the access token's SHA-256, `nonce`
+ * when the authorize request carried one, five minutes' validity [unverified: the lifetime], and profile claims.
+ */
+function idTokenClaims(
+  org: OAuthOrg,
+  user: EmulatedUser,
+  clientId: string,
+  accessToken: string,
+  nonce: string | null
+) {
+  const iat = Math.floor(Date.now() / 1000);
+  const digest = createHash('sha256').update(accessToken).digest();
+  return {
+    at_hash: base64url(digest.subarray(0, digest.length / 2)),
+    sub: identityUrl(org, user.id),
+    aud: clientId,
+    iss: org.baseUrl(),
+    exp: iat + 300,
+    iat,
+    ...(nonce ? { nonce } : {}),
+    name: `${user.firstName} ${user.lastName}`.trim(),
+    preferred_username: user.username,
+    email: user.email,
+    email_verified: true,
+    given_name: user.firstName,
+    family_name: user.lastName
+  };
+}
+
 function tokenResponse(
   org: OAuthOrg,
   user: EmulatedUser,
   clientSecret: string,
   accessToken: string,
   scope: string,
-  refreshToken?: string
+  refreshToken?: string,
+  idToken?: string
 ) {
   const id = identityUrl(org, user.id);
   const issuedAt = String(Date.now());
@@ -49,6 +109,7 @@ function tokenResponse(
   return {
     access_token: accessToken,
     ...(refreshToken ? { refresh_token: refreshToken } : {}),
+    ...(idToken ? { id_token: idToken } : {}),
     signature,
     scope,
     instance_url: org.baseUrl(),
@@ -113,6 +174,7 @@ export function createOAuthRouter(org: OAuthOrg): Router {
   const router = express.Router();
   const form = express.urlencoded({ extended: false, limit: '1mb' });
   const { tokens } = org;
+  const signer = new IdTokenSigner();
 
   /** Checks client and redirect before anything is shown; errors are pages, never redirects. */
   const checkAuthorizeRequest = (res: Response, p: Params): boolean => {
@@ -148,7 +210,8 @@ export function createOAuthRouter(org: OAuthOrg): Router {
       userId: user.id,
       redirectUri: p.redirect_uri!,
       challenge: p.code_challenge || null,
-      scope: p.scope || 'api refresh_token id'
+      scope: p.scope || 'api refresh_token id',
+      nonce: p.nonce || null
     });
     redirectWith(res, p.redirect_uri!, { code, state: p.state });
   };
@@ -157,7 +220,8 @@ export function createOAuthRouter(org: OAuthOrg): Router {
     const p = req.query as Params;
     if (!checkAuthorizeRequest(res, p)) return;
     if (org.autoApprove()) {
-      const hinted = tokens.users.find((u) => u.username.toLowerCase() === p.login_hint?.toLowerCase());
+      const wanted = (p.login_hint ?? tokens.approvingUsername)?.toLowerCase();
+      const hinted = tokens.users.find((u) => u.username.toLowerCase() === wanted);
       approve(res, p, hinted ?? tokens.users[0]);
       return;
     }
@@ -219,7 +283,10 @@ export function createOAuthRouter(org: OAuthOrg): Router {
           ? tokens.issueRefreshToken(app.clientId, user.id, code.scope)
           : undefined;
         const access = tokens.issueAccessToken(user.id, app.clientId, refresh ?? null);
-        sendJson(res, 200, tokenResponse(org, user, app.clientSecret, access, code.scope, refresh));
+        const idToken = /\bopenid\b/.test(code.scope)
+          ? signer.sign(idTokenClaims(org, user, app.clientId, access, code.nonce))
+          : undefined;
+        sendJson(res, 200, tokenResponse(org, user, app.clientSecret, access, code.scope, refresh, idToken));
         return;
       }
       case 'refresh_token': {
@@ -294,6 +361,8 @@ export function createOAuthRouter(org: OAuthOrg): Router {
   };
   router.get('/services/oauth2/userinfo', userinfo);
   router.post('/services/oauth2/userinfo', userinfo);
+
+  router.get('/id/keys', (_req, res) => sendJson(res, 200, signer.jwks()));
 
   router.get('/id/:orgId/:userId', (req, res) => {
     const user = bearerUser(org, req);

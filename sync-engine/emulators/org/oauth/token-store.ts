@@ -26,6 +26,8 @@ interface AuthCode {
   redirectUri: string;
   challenge: string | null;
   scope: string;
+  /** The authorize request's OpenID Connect `nonce`, echoed in the ID token. */
+  nonce: string | null;
   expiresAt: number;
 }
 
@@ -52,6 +54,8 @@ const token = (bytes: number): string => randomBytes(bytes).toString('base64url'
 export class TokenStore {
   readonly users: EmulatedUser[] = [];
   readonly apps: ConnectedApp[] = [];
+  /** Who auto-approve signs in as when the request names nobody (`login_hint`); the first user if unset. */
+  approvingUsername: string | undefined;
   private readonly codes = new Map<string, AuthCode>();
   private readonly refreshTokens = new Map<string, RefreshToken>();
   private readonly sessions = new Map<string, Session>();

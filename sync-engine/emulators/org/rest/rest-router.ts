@@ -36,7 +36,17 @@ function limitsBody(accounting: ApiAccounting) {
   };
 }
 
-export function createRestRouter(org: { records: OrgRecords; accounting: ApiAccounting }): Router {
+/**
+ * Objects only users with "View Setup and Configuration" may query ("PermissionSetAssignment", Special Access
+ * Rules: since Summer '20 View Setup and Configuration, Assign Permission Sets or Manage Users; this emulator
+ * models View Setup only). What others get is an assumption: an invisible object's INVALID_TYPE [unverified].
+ */
+const SETUP_OBJECTS = new Set(['PermissionSet', 'PermissionSetAssignment']);
+
+export function createRestRouter(
+  org: { records: OrgRecords; accounting: ApiAccounting },
+  canViewSetup: (userId: string) => boolean
+): Router {
   const router = express.Router({ mergeParams: true });
   const cursors = new QueryCursors();
   const { records } = org;
@@ -78,6 +88,13 @@ export function createRestRouter(org: { records: OrgRecords; accounting: ApiAcco
       return;
     }
     const compiled = records.compile(q, includeDeleted, versionOf(req));
+    if (SETUP_OBJECTS.has(compiled.object.name) && !canViewSetup(res.locals.userId as string)) {
+      throw new SalesforceApiError(
+        400,
+        'INVALID_TYPE',
+        `sObject type '${compiled.object.name}' is not supported. If you are attempting to use a custom object, be sure to append the '__c' after the entity name. Please reference your WSDL or the describe call for the appropriate names.`
+      );
+    }
     const rows = compiled.run();
     if (compiled.countOnly) {
       sendJson(res, 200, { totalSize: rows.length, done: true, records: [] });

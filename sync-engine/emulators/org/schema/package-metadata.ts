@@ -197,3 +197,33 @@ export function readPackageObjects(objectsDir: string): PackageObject[] {
   }
   return objects;
 }
+
+export interface PackagePermissionSet {
+  name: string;
+  label: string;
+  /** The system permissions it enables (`ViewSetup`, …). */
+  userPermissions: string[];
+}
+
+/** The package's permission sets (`permissionsets/`, beside `objects/`), for the emulated PermissionSet rows. */
+export function readPackagePermissionSets(objectsDir: string): PackagePermissionSet[] {
+  const dir = join(objectsDir, '..', 'permissionsets');
+  if (!existsSync(dir)) return [];
+  const setParser = new XMLParser({
+    ignoreAttributes: true,
+    parseTagValue: false,
+    isArray: (name) => name === 'userPermissions'
+  });
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.permissionset-meta.xml'))
+    .sort()
+    .map((f) => {
+      const xml = (setParser.parse(readFileSync(join(dir, f), 'utf8')) as Xml).PermissionSet as Xml;
+      const permissions = (xml.userPermissions as Xml[] | undefined) ?? [];
+      return {
+        name: f.replace('.permissionset-meta.xml', ''),
+        label: str(xml, 'label') ?? f,
+        userPermissions: permissions.filter((p) => str(p, 'enabled') === 'true').map((p) => str(p, 'name')!)
+      };
+    });
+}

@@ -1,6 +1,6 @@
 /**
  * Faithful definitions of the standard objects the product touches (Lead, Contact, Account, User,
- * ContentVersion, Organization): the fields, types, lengths and flags a real org's describe reports for them, per the
+ * ContentVersion, Organization, and PermissionSet with PermissionSetAssignment for the operator check): the fields, types, lengths and flags a real org's describe reports for them, per the
  * Object Reference for the Salesforce Platform. Custom fields from the package are merged in later.
  */
 import { field, type FieldDef, type PicklistValue } from './schema-types.js';
@@ -288,6 +288,41 @@ const organizationFields = (): FieldDef[] => [
   text('TimeZoneSidKey', 'Time Zone', 40, readOnly)
 ];
 
+/**
+ * The two system permissions the engine asks about; a real PermissionSet has one `Permissions…` field per
+ * permission ("PermissionSet", Object Reference). Profiles own a permission set each (`IsOwnedByProfile`).
+ */
+const permissionSetFields = (): FieldDef[] => [
+  ...systemFields({ owner: false }),
+  text('Name', 'Name', 80, { required: true }),
+  text('Label', 'Label', 80, { required: true }),
+  field({ name: 'IsOwnedByProfile', label: 'Is Owned By Profile', type: 'boolean', ...readOnly }),
+  field({ name: 'PermissionsModifyAllData', label: 'Modify All Data', type: 'boolean' }),
+  field({ name: 'PermissionsViewSetup', label: 'View Setup and Configuration', type: 'boolean' })
+];
+
+const permissionSetAssignmentFields = (): FieldDef[] => [
+  ...systemFields({ owner: false }),
+  field({
+    name: 'AssigneeId',
+    label: 'Assignee ID',
+    type: 'reference',
+    length: 18,
+    referenceTo: ['User'],
+    relationshipName: 'Assignee',
+    nillable: false
+  }),
+  field({
+    name: 'PermissionSetId',
+    label: 'Permission Set ID',
+    type: 'reference',
+    length: 18,
+    referenceTo: ['PermissionSet'],
+    relationshipName: 'PermissionSet',
+    nillable: false
+  })
+];
+
 export interface StandardObjectSpec {
   name: string;
   label: string;
@@ -330,6 +365,23 @@ export const STANDARD_OBJECTS: StandardObjectSpec[] = [
     labelPlural: 'Organizations',
     keyPrefix: '00D',
     fields: organizationFields,
+    writable: false
+  },
+  // Seeded by the emulator; assigning permission sets over the API is not emulated.
+  {
+    name: 'PermissionSet',
+    label: 'Permission Set',
+    labelPlural: 'Permission Sets',
+    keyPrefix: '0PS',
+    fields: permissionSetFields,
+    writable: false
+  },
+  {
+    name: 'PermissionSetAssignment',
+    label: 'Permission Set Assignment',
+    labelPlural: 'Permission Set Assignments',
+    keyPrefix: '0Pa',
+    fields: permissionSetAssignmentFields,
     writable: false
   }
 ];

@@ -3,6 +3,8 @@ import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { Connection, OAuth2 } from '@jsforce/jsforce-node';
 import { startOrgEmulator, type OrgEmulator, type OrgHandle } from '../../../emulators/org/start.js';
+import { checkIdToken } from '../../../src/salesforce/id-token.js';
+import { operatorRefusal } from '../../../src/salesforce/operator-permission.js';
 
 const REDIRECT = 'http://localhost:3000/oauth/callback';
 
@@ -368,5 +370,95 @@ describe('org emulator OAuth', () => {
     assert.equal(conn.instanceUrl, sandbox.instanceUrl);
     const result = await conn.query<{ IsSandbox: boolean }>('SELECT IsSandbox FROM Organization');
     assert.equal(result.records[0].IsSandbox, true);
+  });
+
+  test('the openid scope adds an RS256 ID token for the nonce sent, verifiable with /id/keys', async () => {
+    const oauth2 = oauth(org);
+    const location = await signIn(
+      oauth2.getAuthorizationUrl({ scope: 'openid api', nonce: 'n-123' }),
+      org.username,
+      org.password
+    );
+    const token = (await oauth2.requestToken(location.searchParams.get('code')!)) as {
+      id_token?: string;
+      id: string;
+    };
+    const [header, claims] = token
+      .id_token!.split('.')
+      .slice(0, 2)
+      .map((p) => JSON.parse(Buffer.from(p, 'base64url').toString()));
+    assert.equal(header.alg, 'RS256');
+    assert.equal(claims.sub, token.id);
+    assert.equal(claims.aud, org.clientId);
+    assert.equal(claims.nonce, 'n-123');
+    const expected = {
+      issuers: [org.loginUrl],
+      clientId: org.clientId,
+      nonce: 'n-123',
+      identityUrl: token.id
+    };
+    await checkIdToken(token.id_token, expected);
+    await assert.rejects(
+      checkIdToken(token.id_token, { ...expected, clientId: 'another-app' }),
+      /another connected app/
+    );
+    const forged = token.id_token!.replace(
+      /\.[^.]+\./,
+      `.${Buffer.from(JSON.stringify({ ...claims, sub: 'x' })).toString('base64url')}.`
+    );
+    await assert.rejects(checkIdToken(forged, expected), /signature does not verify/);
+    const plain = oauth(org);
+    const code = (
+      await signIn(plain.getAuthorizationUrl({ scope: 'api' }), org.username, org.password)
+    ).searchParams.get('code')!;
+    assert.equal(((await plain.requestToken(code)) as { id_token?: string }).id_token, undefined);
+  });
+
+  test('permission set assignments: profiles own one each; only View Setup users may query them', async () => {
+    const production = emulator.orgs.production;
+    const as = async (username: string) => {
+      const conn = new Connection({
+        oauth2: {
+          loginUrl: production.loginUrl,
+          clientId: production.clientId,
+          clientSecret: production.clientSecret
+        }
+      });
+      const info = await conn.login(username, production.password);
+      return { conn, userId: info.id };
+    };
+    production.addUser({
+      username: 'sam@acme.example',
+      firstName: 'Sam',
+      lastName: 'Standard',
+      profile: 'Standard User'
+    });
+    production.addUser({
+      username: 'ivy@acme.example',
+      firstName: 'Ivy',
+      lastName: 'Integrator',
+      profile: 'Standard User',
+      permissionSets: ['WalkMe_Integration_Admin']
+    });
+    const admin = await as(production.username);
+    const rows = await admin.conn.query<{ PermissionSet: { Label: string; IsOwnedByProfile: boolean } }>(
+      `SELECT PermissionSet.Label, PermissionSet.IsOwnedByProfile FROM PermissionSetAssignment WHERE AssigneeId = '${admin.userId}' AND PermissionSet.PermissionsModifyAllData = true`
+    );
+    assert.deepEqual(
+      rows.records.map((r) => [r.PermissionSet.Label, r.PermissionSet.IsOwnedByProfile]),
+      [['System Administrator', true]]
+    );
+    assert.equal(await operatorRefusal(admin.conn, admin.userId), undefined);
+    const sam = await as('sam@acme.example');
+    await assert.rejects(async () => await sam.conn.query('SELECT Id FROM PermissionSetAssignment'), {
+      errorCode: 'INVALID_TYPE'
+    });
+    assert.match(
+      (await operatorRefusal(sam.conn, sam.userId))!,
+      /neither Modify All Data nor the WalkMe_Integration_Admin/
+    );
+    // The package's permission set grants View Setup (read from force-app), so its holder can be confirmed.
+    const ivy = await as('ivy@acme.example');
+    assert.equal(await operatorRefusal(ivy.conn, ivy.userId), undefined);
   });
 });
