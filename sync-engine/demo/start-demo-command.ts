@@ -141,7 +141,7 @@ export const startDemoCommand: CliCommand = {
       await insights.stop();
     };
     try {
-      engine = await startEngine(config, { role: 'all', logger });
+      engine = await startEngine(config, { role: 'all', logger, demoOperator: true });
       out(`Engine ${engine.url} (PGlite in ${base.dataDir}; JSON log ${logFile})`);
       out(`Sandbox: ${await ensureConnected(engine, sandbox)} (${sandbox.orgId})`);
       const reports = await engine.ctx.store.catalog.list();

@@ -6,7 +6,7 @@
 import { EventEmitter } from 'node:events';
 import type { Server } from 'node:http';
 import type { PgBoss } from 'pg-boss';
-import { checkExposure, type EngineConfig } from '../config.js';
+import { checkExposure, isLoopbackHost, type EngineConfig } from '../config.js';
 import { startBoss } from '../scheduler/boss.js';
 import { nextDue } from '../scheduler/schedule-plan.js';
 import { RunWorker } from '../scheduler/run-worker.js';
@@ -37,6 +37,8 @@ export interface EngineOptions {
   clock?: () => Date;
   /** Refuse to start when the key opens none of the stored tokens (default true; `keys rotate` re-seals them). */
   checkKey?: boolean;
+  /** The demo's operator is signed in automatically; refused unless the engine listens on loopback. */
+  demoOperator?: boolean;
 }
 
 export interface Engine {
@@ -57,6 +59,11 @@ export function sourceFor(config: EngineConfig): ReportSource {
 
 export async function startEngine(config: EngineConfig, options: EngineOptions): Promise<Engine> {
   if (options.role === 'all') checkExposure(config);
+  if (options.demoOperator && !isLoopbackHost(config.host)) {
+    throw new Error(
+      `The demo signs its operator in automatically, which only an engine on loopback may do; HOST is ${config.host}.`
+    );
+  }
   if (config.databaseUrl && !config.encryptionKey) {
     // Every host would otherwise generate a key of its own, and no worker could read another's tokens.
     throw new Error(
@@ -113,7 +120,11 @@ export async function startEngine(config: EngineConfig, options: EngineOptions):
   }
   if (options.role === 'all') {
     await scheduler.start({ runNow: options.runNow });
-    ({ server, url } = await listen(createApp(ctx), config.port, config.host));
+    ({ server, url } = await listen(
+      createApp(ctx, { demoOperator: options.demoOperator === true }),
+      config.port,
+      config.host
+    ));
     logger.info({ url, database: db.kind, worker: config.workerName }, 'engine started');
   } else if (options.role === 'worker') {
     logger.info({ database: db.kind, worker: config.workerName }, 'worker started');

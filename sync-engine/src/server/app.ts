@@ -1,24 +1,45 @@
-/** The engine's HTTP server (express 5): OAuth connect, accounts, health, metrics and the console. */
+/**
+ * The engine's HTTP server (express 5): operator sign-in, OAuth connect, accounts, health, metrics and the
+ * console. Only `/healthz`, `/metrics` (its own guard), the sign-in path and the OAuth routes answer strangers;
+ * everything else needs a signed-in operator and shows them their orgs only.
+ */
 import type { Server } from 'node:http';
 import { timingSafeEqual } from 'node:crypto';
 import express, { type Request, type Response } from 'express';
+import { rateLimit } from 'express-rate-limit';
 import helmet from 'helmet';
 import { isLoopbackHost } from '../config.js';
+import { fail } from './authorization-flow.js';
 import { renderConsole } from './console-page.js';
+import { connectRoute } from './connect-routes.js';
 import { disconnectAccount } from './disconnect.js';
 import type { EngineContext } from '../context/engine-context.js';
 import { renderMetrics } from './metrics.js';
-import { oauthRoutes } from './oauth-routes.js';
+import { oauthCallbackRoute } from './oauth-callback.js';
+import { mayOperate, OperatorAuth, operatorOf } from './operator-auth.js';
 import { PAGE_STYLE_HASH } from './html.js';
 import { SessionCookies } from './session-cookie.js';
+import { signInRoutes, signOutRoute } from './signin-routes.js';
 
-export function createApp(ctx: EngineContext) {
+/** Sign-in, connect and callback requests one client address may make per window (each sign-in makes two). */
+export const SIGN_IN_ATTEMPTS = 40;
+const SIGN_IN_WINDOW_MINUTES = 10;
+
+export interface AppOptions {
+  /** `npm start` on loopback: its operator is signed in automatically (and the console says so). */
+  demoOperator?: boolean;
+}
+
+export function createApp(ctx: EngineContext, options: AppOptions = {}) {
   const sessions = new SessionCookies(
     ctx.store.cipher.derive('session-cookie'),
     ctx.config.publicUrl.startsWith('https:')
   );
+  const auth = new OperatorAuth(ctx, sessions, options.demoOperator === true);
   const app = express();
   app.disable('x-powered-by');
+  // Behind a TLS proxy on this machine (README, "Hosting"), the client's address is the forwarded one.
+  app.set('trust proxy', 'loopback');
   // No script at all; the one inline stylesheet (html.ts) is allowed by its hash, not by 'unsafe-inline'.
   app.use(
     helmet({
@@ -38,7 +59,22 @@ export function createApp(ctx: EngineContext) {
     })
   );
   app.use(express.urlencoded({ extended: false }));
-  app.use(oauthRoutes(ctx, sessions));
+  const signInLimit = rateLimit({
+    windowMs: SIGN_IN_WINDOW_MINUTES * 60_000,
+    limit: SIGN_IN_ATTEMPTS,
+    standardHeaders: 'draft-8',
+    legacyHeaders: false,
+    handler: (req, res) => {
+      ctx.logger.warn({ ip: req.ip, path: req.path }, 'sign-in attempts limited');
+      fail(res, 429, 'Too many sign-in attempts', [
+        `This address made more than ${SIGN_IN_ATTEMPTS} sign-in requests in ${SIGN_IN_WINDOW_MINUTES} minutes: wait a few minutes, then try again.`
+      ]);
+    }
+  });
+  app.use(['/signin/salesforce', '/oauth/connect', '/oauth/callback'], signInLimit);
+  app.use(signInRoutes(ctx, sessions, auth));
+  app.use(connectRoute(ctx, sessions));
+  app.use(oauthCallbackRoute(ctx, sessions, auth));
 
   app.get('/healthz', async (_req: Request, res: Response) => {
     try {
@@ -64,8 +100,12 @@ export function createApp(ctx: EngineContext) {
     res.type('text/plain; version=0.0.4').send(renderMetrics(await ctx.store.runs.metrics(), accounts));
   });
 
+  app.use(auth.require());
+  app.use(signOutRoute(ctx, sessions));
+
   app.get('/api/accounts', async (_req: Request, res: Response) => {
-    res.json(await ctx.store.accounts.list());
+    const operator = operatorOf(res);
+    res.json((await ctx.store.accounts.list()).filter((a) => mayOperate(operator, a.orgId)));
   });
 
   app.post('/accounts/:orgId/disconnect', async (req: Request, res: Response) => {
@@ -74,7 +114,8 @@ export function createApp(ctx: EngineContext) {
       return;
     }
     const orgId = String(req.params.orgId);
-    if (!(await ctx.store.accounts.get(orgId))) {
+    // Another org's account is answered as absent: its existence is not this operator's to learn.
+    if (!mayOperate(operatorOf(res), orgId) || !(await ctx.store.accounts.get(orgId))) {
       res.status(404).type('text').send('No such account.');
       return;
     }
@@ -82,14 +123,20 @@ export function createApp(ctx: EngineContext) {
     res.redirect(303, '/');
   });
 
-  app.get('/', async (req: Request, res: Response) => {
-    const sessionId = sessions.ensure(req, res);
+  app.get('/', async (_req: Request, res: Response) => {
+    const operator = operatorOf(res);
+    const mine = <T extends { orgId: string }>(rows: T[]) =>
+      rows.filter((r) => mayOperate(operator, r.orgId));
     res.type('html').send(
       renderConsole({
-        accounts: await ctx.store.accounts.list(),
-        integrations: await ctx.store.schedules.list(),
-        runs: await ctx.store.runs.recent(50),
-        csrfToken: sessions.csrfToken(sessionId)
+        operator,
+        accounts: mine(await ctx.store.accounts.list()),
+        integrations: mine(await ctx.store.schedules.list()),
+        runs: await ctx.store.runs.recent(
+          50,
+          operator.demo ? undefined : operator.grants.map((g) => g.orgId)
+        ),
+        csrfToken: sessions.csrfToken(operator.sessionId)
       })
     );
   });

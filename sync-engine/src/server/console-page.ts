@@ -1,10 +1,15 @@
-/** The operator's console at `/`: connected accounts, integrations per org, recent runs with their logs. */
+/**
+ * The operator's console at `/`: who is signed in, the connected accounts, integrations per org, recent runs
+ * with their logs, all of the operator's orgs only.
+ */
 import type { Account } from '../store/accounts.js';
 import type { RunRecord } from '../store/runs.js';
 import type { ScheduledIntegration } from '../store/schedules.js';
 import { escapeHtml as e, page } from './html.js';
+import type { Operator } from './operator-auth.js';
 
 export interface ConsoleData {
+  operator: Operator;
   accounts: Account[];
   integrations: ScheduledIntegration[];
   runs: RunRecord[];
@@ -65,10 +70,35 @@ function runRows(data: ConsoleData): string {
     .join('');
 }
 
+function signedInAs(data: ConsoleData): string {
+  const signOut = `<form method="post" action="/signout"><input type="hidden" name="csrf" value="${e(
+    data.csrfToken
+  )}"><button type="submit">Sign out</button></form>`;
+  if (data.operator.demo) {
+    return `<p class="demo"><strong>Demo:</strong> <code>npm start</code> signed you in automatically, to every connected org,
+because it listens on this machine only. A hosted engine asks each operator to sign in with Salesforce.</p>`;
+  }
+  const connected = new Set(data.accounts.map((a) => a.orgId));
+  const orgs = data.operator.grants
+    .map(
+      (g) =>
+        `${e(g.orgName)} (${e(g.environment)}) as ${e(g.username)}${
+          connected.has(g.orgId)
+            ? ''
+            : ` · not connected yet: <a href="/oauth/connect?environment=${e(g.environment)}&amp;loginUrl=${e(
+                encodeURIComponent(g.loginUrl)
+              )}">connect it</a>`
+        }`
+    )
+    .join('<br>');
+  return `<p>Signed in to ${orgs}</p><p><a href="/signin">Sign in to another org</a> ${signOut}</p>`;
+}
+
 export function renderConsole(data: ConsoleData): string {
   return page(
     'Console',
     `<h1>WalkMe Sync Engine</h1>
+${signedInAs(data)}
 <h2>Connected accounts</h2>
 <p><a href="/oauth/connect?environment=sandbox">+ Add Sandbox account</a> · <a href="/oauth/connect?environment=production">+ Add Production account</a></p>
 <table><thead><tr><th>Environment</th><th>Org</th><th>User</th><th>Status</th><th>Connected</th><th>Last heartbeat</th><th></th></tr></thead>

@@ -6,6 +6,7 @@ body{font:14px/1.45 system-ui,sans-serif;margin:2rem auto;max-width:70rem;paddin
 table{border-collapse:collapse;width:100%;margin:.5rem 0 1.5rem}th,td{border-bottom:1px solid #ddd;padding:.35rem .5rem;text-align:left;vertical-align:top}
 .status-connected,.status-Completed{color:#2e844a}.status-Completed-with-errors{color:#a96404}.status-needs_reconnection,.status-Failed{color:#ba0517}
 pre{white-space:pre-wrap;background:#f3f3f3;padding:.5rem;margin:0}form{display:inline}
+.demo{background:#fef1cd;padding:.5rem;border-left:4px solid #a96404}
 `;
 
 /** The stylesheet's CSP source: the pages carry no other inline content. */

@@ -34,8 +34,11 @@ export class SessionCookies {
 
   /** The session id, starting a session (and setting its cookie) when there is none. */
   ensure(req: Request, res: Response): string {
-    const existing = this.read(req);
-    if (existing) return existing;
+    return this.read(req) ?? this.renew(res);
+  }
+
+  /** Starts a new session, replacing the browser's cookie (at sign-in, against session fixation). */
+  renew(res: Response): string {
     const id = randomBytes(24).toString('base64url');
     res.cookie(SESSION_COOKIE, `${id}.${this.#sign(id)}`, {
       httpOnly: true,

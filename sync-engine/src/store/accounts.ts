@@ -27,9 +27,13 @@ export type NewAccount = Omit<Account, 'status' | 'statusMessage' | 'connectionR
 export interface PendingAuthorization {
   state: string;
   sessionId: string;
+  /** Connecting an org (the engine keeps a refresh token) or an operator signing in (it keeps none). */
+  purpose: 'connect' | 'signin';
   environment: Environment;
   loginUrl: string;
   codeVerifier: string;
+  /** OpenID Connect nonce the ID token must carry (sign-in only). */
+  nonce?: string;
 }
 
 interface AccountRow {
@@ -217,8 +221,17 @@ export class AccountStore {
       AUTHORIZATION_TTL_MINUTES
     ]);
     await this.db.query(
-      `INSERT INTO oauth_states (state, session_id, environment, login_url, code_verifier_enc) VALUES ($1, $2, $3, $4, $5)`,
-      [p.state, p.sessionId, p.environment, p.loginUrl, this.cipher.encrypt(p.codeVerifier, p.state)]
+      `INSERT INTO oauth_states (state, session_id, purpose, environment, login_url, code_verifier_enc, nonce)
+       VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+      [
+        p.state,
+        p.sessionId,
+        p.purpose,
+        p.environment,
+        p.loginUrl,
+        this.cipher.encrypt(p.codeVerifier, p.state),
+        p.nonce ?? null
+      ]
     );
   }
 
@@ -227,9 +240,11 @@ export class AccountStore {
     const [row] = await this.db.query<{
       state: string;
       session_id: string;
+      purpose: PendingAuthorization['purpose'];
       environment: Environment;
       login_url: string;
       code_verifier_enc: string;
+      nonce: string | null;
     }>(
       `DELETE FROM oauth_states WHERE state = $1 AND created_at >= now() - make_interval(mins => $2) RETURNING *`,
       [state, AUTHORIZATION_TTL_MINUTES]
@@ -238,9 +253,11 @@ export class AccountStore {
       row && {
         state: row.state,
         sessionId: row.session_id,
+        purpose: row.purpose,
         environment: row.environment,
         loginUrl: row.login_url,
-        codeVerifier: this.cipher.decrypt(row.code_verifier_enc, row.state)
+        codeVerifier: this.cipher.decrypt(row.code_verifier_enc, row.state),
+        ...(row.nonce ? { nonce: row.nonce } : {})
       }
     );
   }

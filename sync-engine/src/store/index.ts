@@ -2,6 +2,7 @@
 import { AccountStore } from './accounts.js';
 import { CatalogStore } from './catalog.js';
 import type { Db } from './db.js';
+import { OperatorSessionStore } from './operator-sessions.js';
 import { RunStore } from './runs.js';
 import { ScheduleStore, type NextDue } from './schedules.js';
 import type { TokenCipher } from './token-cipher.js';
@@ -13,6 +14,7 @@ export interface Store {
   runs: RunStore;
   catalog: CatalogStore;
   schedules: ScheduleStore;
+  operators: OperatorSessionStore;
 }
 
 export function createStore(db: Db, cipher: TokenCipher, nextDue: NextDue): Store {
@@ -22,6 +24,7 @@ export function createStore(db: Db, cipher: TokenCipher, nextDue: NextDue): Stor
     accounts: new AccountStore(db, cipher),
     runs: new RunStore(db),
     catalog: new CatalogStore(db),
-    schedules: new ScheduleStore(db, nextDue)
+    schedules: new ScheduleStore(db, nextDue),
+    operators: new OperatorSessionStore(db)
   };
 }

@@ -104,6 +104,27 @@ export const migrations: Migration[] = [
     version: 2,
     name: 'last platform event seen per org, for Run Now replay',
     sql: `ALTER TABLE accounts ADD COLUMN run_request_replay_id bigint;`
+  },
+  {
+    version: 3,
+    name: 'operator sign-in: what a pending authorization is for, and who is signed in to which org',
+    sql: `
+      ALTER TABLE oauth_states ADD COLUMN purpose text NOT NULL DEFAULT 'connect'
+        CHECK (purpose IN ('connect', 'signin'));
+      ALTER TABLE oauth_states ADD COLUMN nonce text;
+      CREATE TABLE operator_sessions (
+        session_hash text NOT NULL,
+        org_id text NOT NULL,
+        org_name text NOT NULL,
+        environment text NOT NULL CHECK (environment IN ('production', 'sandbox')),
+        login_url text NOT NULL,
+        user_id text NOT NULL,
+        username text NOT NULL,
+        checked_at timestamptz NOT NULL,
+        PRIMARY KEY (session_hash, org_id)
+      );
+      CREATE INDEX operator_sessions_checked_at ON operator_sessions (checked_at);
+    `
   }
 ];
 

@@ -240,10 +240,11 @@ export class RunStore {
     return rows.map(toRun);
   }
 
-  async recent(limit = 50, orgId?: string): Promise<RunRecord[]> {
+  /** The latest runs, of the given orgs only when `orgIds` is given. */
+  async recent(limit = 50, orgIds?: string[]): Promise<RunRecord[]> {
     const rows = await this.db.query<RunRow>(
-      `SELECT * FROM runs WHERE $2::text IS NULL OR org_id = $2 ORDER BY requested_at DESC LIMIT $1`,
-      [limit, orgId ?? null]
+      `SELECT * FROM runs WHERE $2::text[] IS NULL OR org_id = ANY($2::text[]) ORDER BY requested_at DESC LIMIT $1`,
+      [limit, orgIds ?? null]
     );
     return rows.map(toRun);
   }

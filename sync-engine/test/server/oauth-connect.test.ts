@@ -10,6 +10,8 @@ const get = (url: string, cookie?: string) =>
 
 describe('connecting an org over OAuth (web server flow with PKCE)', () => {
   let h: EngineHarness;
+  /** The browser that connected the Sandbox: its admin is signed in by that connect. */
+  let operatorCookie: string;
   before(async () => {
     h = await startEngineHarness({ runNow: false });
   });
@@ -73,6 +75,7 @@ describe('connecting an org over OAuth (web server flow with PKCE)', () => {
     const flow = await connectThroughBrowser(h.engine.url!, 'sandbox');
     assert.equal(flow.status, 200, flow.body);
     assert.match(flow.body, /Connected Acme \(Sandbox\)/);
+    operatorCookie = flow.cookie!;
     const [account] = await h.engine.ctx.store.accounts.list();
     assert.equal(account!.orgId, h.orgs.orgs.sandbox.orgId);
     assert.equal(account!.environment, 'sandbox');
@@ -130,10 +133,12 @@ describe('connecting an org over OAuth (web server flow with PKCE)', () => {
       /reconnect the account/
     );
     assert.equal(h.orgs.orgs.sandbox.calls.total, calls);
-    const page = await (await fetch(`${h.engine.url}/`)).text();
+    const page = await (await fetch(`${h.engine.url}/`, { headers: { cookie: operatorCookie } })).text();
     assert.match(page, /Needs reconnection/);
     // Reconnecting through OAuth brings it back.
-    assert.equal((await connectThroughBrowser(h.engine.url!, 'sandbox')).status, 200);
+    const reconnect = await connectThroughBrowser(h.engine.url!, 'sandbox', undefined, operatorCookie);
+    assert.equal(reconnect.status, 200);
+    operatorCookie = reconnect.cookie!;
     assert.equal((await h.engine.ctx.store.accounts.get(orgId))!.status, 'connected');
     await h.engine.scheduler.setups.get(orgId);
   });
@@ -141,8 +146,8 @@ describe('connecting an org over OAuth (web server flow with PKCE)', () => {
   test('disconnect from the console revokes the token at Salesforce and deletes it here', async () => {
     const orgId = h.orgs.orgs.sandbox.orgId;
     const token = await h.engine.ctx.store.accounts.refreshToken(orgId);
-    const consoleRes = await fetch(`${h.engine.url}/`);
-    const cookie = consoleRes.headers.get('set-cookie')!.split(';')[0]!;
+    const cookie = operatorCookie;
+    const consoleRes = await fetch(`${h.engine.url}/`, { headers: { cookie } });
     const csrf = /name="csrf" value="([^"]+)"/.exec(await consoleRes.text())![1]!;
     const refused = await fetch(`${h.engine.url}/accounts/${orgId}/disconnect`, {
       method: 'POST',

@@ -4,7 +4,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createStore, type Store } from '../../src/store/index.js';
-import { migrate } from '../../src/store/migrations.js';
+import { migrate, migrations } from '../../src/store/migrations.js';
 import { openDb } from '../../src/store/open-db.js';
 import { loadTokenCipher, TokenCipher } from '../../src/store/token-cipher.js';
 import type { NewAccount } from '../../src/store/accounts.js';
@@ -105,7 +105,7 @@ for (const backend of backendList) {
     test('migrations are applied once', async () => {
       assert.deepEqual(await migrate(store.db), []);
       const [row] = await store.db.query<{ n: number }>('SELECT count(*)::int AS n FROM engine_migrations');
-      assert.equal(row!.n, 2);
+      assert.equal(row!.n, migrations.length);
     });
 
     test('an account keeps its refresh token encrypted: the database holds no plaintext token', async () => {
@@ -149,6 +149,7 @@ for (const backend of backendList) {
       await store.accounts.savePendingAuthorization({
         state: 's1',
         sessionId: 'browser-1',
+        purpose: 'connect',
         environment: 'sandbox',
         loginUrl: 'https://test.salesforce.com',
         codeVerifier: verifier
