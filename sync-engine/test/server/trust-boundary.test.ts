@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { checkExposure, isOrgAllowed, loadConfig } from '../../src/config.js';
 import { startEngine } from '../../src/engine/start-engine.js';
 import { metricsRefusal } from '../../src/server/app.js';
-import { connectThroughBrowser } from '../../demo/browser-oauth.js';
+import { connectThroughBrowser, signInThroughBrowser } from '../../demo/browser-oauth.js';
 import { startEngineHarness, type EngineHarness } from './engine-harness.js';
 
 describe('trust boundary: which orgs, where the engine listens, what a browser may do', () => {
@@ -34,6 +34,19 @@ describe('trust boundary: which orgs, where the engine listens, what a browser m
       new RegExp(`The org ${h.orgs.orgs.sandbox.orgId} is not in ENGINE_ALLOWED_ORG_IDS`)
     );
     assert.deepEqual(await h.engine.ctx.store.accounts.list(), []);
+  });
+
+  test('a user of an org outside ENGINE_ALLOWED_ORG_IDS cannot sign in: the org and the variable are named', async () => {
+    const flow = await signInThroughBrowser(h.engine.url!, 'sandbox');
+    assert.equal(flow.status, 403);
+    assert.match(
+      flow.body,
+      new RegExp(`The org ${h.orgs.orgs.sandbox.orgId} is not in ENGINE_ALLOWED_ORG_IDS`)
+    );
+    assert.equal(
+      (await fetch(`${h.engine.url}/`, { redirect: 'manual', headers: { cookie: flow.cookie! } })).status,
+      303
+    );
   });
 
   test('pages carry a CSP without script, no framing, nosniff and no referrer', async () => {
