@@ -10,7 +10,7 @@ export const reportsCommand: CliCommand = {
   usage: 'reports [--all] [--json]',
   summary: 'list the reports offered for integrations (--all: every report), with their columns',
   async run(args) {
-    const { flags } = parseArgs(args, []);
+    const { flags } = parseArgs(args, { flags: ['all', 'json'] });
     const insights = await startInsightsEmulator();
     try {
       const source = new InsightsApiSource({

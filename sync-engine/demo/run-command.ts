@@ -60,7 +60,10 @@ export const runCommand: CliCommand = {
   usage: 'run <integration name or id> [--org production|sandbox] [--dry-run] [--full] [--json]',
   summary: 'run one integration now (against the org emulator)',
   async run(args) {
-    const { positionals, flags, values } = parseArgs(args, ['org']);
+    const { positionals, flags, values } = parseArgs(args, {
+      values: ['org'],
+      flags: ['dry-run', 'full', 'json']
+    });
     const nameOrId = positionals.join(' ');
     const org = (values.get('org') ?? 'production') as OrgName;
     if (!nameOrId || (org !== 'production' && org !== 'sandbox')) {

@@ -101,7 +101,7 @@ export const startDemoCommand: CliCommand = {
   usage: 'start [--once] [--port 4010]',
   summary: 'npm start: emulators + engine on PGlite, Sandbox connected, sample integration run once',
   async run(args) {
-    const { flags, values } = parseArgs(args, ['port']);
+    const { flags, values } = parseArgs(args, { values: ['port'], flags: ['once'] });
     // The same ports as `npm run emulator`: Production on N, Sandbox on N+1, Insights on N+10.
     const port = Number(values.get('port') ?? 4010);
     if (!Number.isInteger(port) || port < 1 || port > 65_525)

@@ -11,7 +11,7 @@ export const accountsCommand: CliCommand = {
   usage: 'accounts list | connect --environment production|sandbox | disconnect <org id|production|sandbox>',
   summary: 'list, connect (prints the URL to open) or disconnect (revokes the token) Salesforce orgs',
   async run(args) {
-    const { positionals, values } = parseArgs(args, ['environment']);
+    const { positionals, values } = parseArgs(args, { values: ['environment'] });
     const [action, target] = positionals;
     const config = loadConfig();
     if (action === 'connect') {

@@ -1,4 +1,6 @@
 /** One CLI command: `main.ts` dispatches on `name`. */
+import { parseArgs as nodeParseArgs } from 'node:util';
+
 export interface CliCommand {
   name: string;
   /** e.g. `run <integration name or id> [--org production|sandbox] [--dry-run]`. */
@@ -8,31 +10,53 @@ export interface CliCommand {
   run(args: string[]): Promise<number>;
 }
 
-/** Splits `args` into positionals and `--flag` / `--option value` pairs. */
+/** A command line that does not parse: exit code 2, with the command's usage. */
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+/** Exit codes every command answers (`--help` and README list them). */
+export const EXIT_CODES = '0 done · 1 failed (the message says why) · 2 unknown command or malformed options';
+
+/**
+ * Parses `args` strictly (Node's `parseArgs`, `strict: true`): `values` names the options that take a value,
+ * `flags` the switches. An unknown option, a switch given a value (`--dry-run=true`) or an option without its
+ * value is a `UsageError` naming it: a mistyped `--dryrun` must not run a real write.
+ */
 export function parseArgs(
   args: string[],
-  valueOptions: string[]
+  spec: { values?: string[]; flags?: string[] }
 ): { positionals: string[]; flags: Set<string>; values: Map<string, string> } {
-  const positionals: string[] = [];
+  const options: Record<string, { type: 'string' | 'boolean' }> = {};
+  for (const name of spec.values ?? []) options[name] = { type: 'string' };
+  for (const name of spec.flags ?? []) options[name] = { type: 'boolean' };
+  let parsed;
+  try {
+    parsed = nodeParseArgs({ args, options, strict: true, allowPositionals: true });
+  } catch (error) {
+    const code = (error as { code?: string }).code ?? '';
+    if (!code.startsWith('ERR_PARSE_ARGS_')) throw error;
+    throw new UsageError((error as Error).message);
+  }
   const flags = new Set<string>();
   const values = new Map<string, string>();
-  for (let i = 0; i < args.length; i += 1) {
-    const arg = args[i];
-    if (!arg.startsWith('--')) positionals.push(arg);
-    else if (arg.includes('=')) values.set(arg.slice(2, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1));
-    else if (valueOptions.includes(arg.slice(2))) {
-      const value = args[i + 1];
-      if (value === undefined) throw new Error(`${arg} needs a value.`);
-      values.set(arg.slice(2), value);
-      i += 1;
-    } else flags.add(arg.slice(2));
+  for (const [name, value] of Object.entries(parsed.values)) {
+    if (typeof value === 'string') values.set(name, value);
+    else if (value === true) flags.add(name);
   }
-  return { positionals, flags, values };
+  return { positionals: parsed.positionals, flags, values };
 }
 
 function usage(program: string, commands: CliCommand[]): string {
   const lines = commands.map((command) => `  ${command.usage.padEnd(72)} ${command.summary}`);
-  return [`Usage: ${program} <command> [options]`, '', 'Commands:', ...lines].join('\n');
+  return [
+    `Usage: ${program} <command> [options]`,
+    '',
+    'Commands:',
+    ...lines,
+    '',
+    `Exit codes: ${EXIT_CODES}`
+  ].join('\n');
 }
 
 /** Runs the command `argv` names (`program` is how a person invokes the CLI, e.g. `npm run engine --`). */
@@ -44,7 +68,13 @@ export async function dispatch(program: string, commands: CliCommand[], argv: st
     process.stderr.write(`${unknown ? `Unknown command "${name}".\n\n` : ''}${usage(program, commands)}\n`);
     return unknown ? 2 : 0;
   }
-  return command.run(args);
+  try {
+    return await command.run(args);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    process.stderr.write(`${error.message}\nUsage: ${program} ${command.usage}\n`);
+    return 2;
+  }
 }
 
 /** A CLI's entry point: dispatches the process's arguments and sets its exit code. */

@@ -30,7 +30,7 @@ export const integrationsCommand: CliCommand = {
   usage: 'integrations export --org <org> | import --org <org> <file.json>',
   summary: 'copy integration definitions between connected orgs (Sandbox → Production)',
   async run(args) {
-    const { positionals, values } = parseArgs(args, ['org']);
+    const { positionals, values } = parseArgs(args, { values: ['org'] });
     const [action, file] = positionals;
     const org = values.get('org');
     if (!org || (action !== 'export' && action !== 'import') || (action === 'import' && !file)) {

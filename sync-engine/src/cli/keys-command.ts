@@ -16,7 +16,7 @@ export const keysCommand: CliCommand = {
   usage: 'keys rotate',
   summary: 're-encrypt the stored tokens: ENGINE_ENCRYPTION_KEY_PREVIOUS (old) → ENGINE_ENCRYPTION_KEY (new)',
   async run(args) {
-    const { positionals } = parseArgs(args, []);
+    const { positionals } = parseArgs(args, {});
     if (positionals.join(' ') !== 'rotate') {
       process.stderr.write(`Usage: npm run engine -- ${keysCommand.usage}\n`);
       return 2;

@@ -1,14 +1,15 @@
 /** `start`: the engine service — HTTP server (console, OAuth, health, metrics), scheduler and run worker. */
 import { loadConfig } from '../config.js';
 import { startEngine } from '../engine/start-engine.js';
-import type { CliCommand } from './cli-command.js';
+import { parseArgs, type CliCommand } from './cli-command.js';
 import { serveUntilSignal } from './serve-until-signal.js';
 
 export const startCommand: CliCommand = {
   name: 'start',
   usage: 'start',
   summary: 'run the engine: server on PORT (3000), scheduler and worker (PGlite, or DATABASE_URL)',
-  async run() {
+  async run(args) {
+    parseArgs(args, {});
     const engine = await startEngine(loadConfig(), { role: 'all' });
     return await serveUntilSignal(() => engine.stop());
   }
@@ -18,7 +19,8 @@ export const workerCommand: CliCommand = {
   name: 'worker',
   usage: 'worker',
   summary: 'run a worker only (scale-out: several workers share one DATABASE_URL)',
-  async run() {
+  async run(args) {
+    parseArgs(args, {});
     const config = loadConfig();
     if (!config.databaseUrl) {
       process.stderr.write(
