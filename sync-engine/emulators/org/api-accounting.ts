@@ -22,6 +22,8 @@ export type CallKind =
 export class ApiAccounting {
   /** Requests by kind since the last reset (quota-free kinds included). */
   readonly byKind: Partial<Record<CallKind, number>> = {};
+  /** Requests refused since the last reset: over the quota (403), or with an invalid session (401). */
+  readonly refused = { quota: 0, session: 0 };
   /** Counted (quota-spending) requests since the last reset. */
   total = 0;
   used = 0;
@@ -58,7 +60,10 @@ export class ApiAccounting {
   /** Records one request; returns false (and records nothing) when it would exceed the quota. */
   record(kind: CallKind): boolean {
     const spendsQuota = kind !== 'streaming';
-    if (spendsQuota && this.used >= this.max) return false;
+    if (spendsQuota && this.used >= this.max) {
+      this.refused.quota += 1;
+      return false;
+    }
     this.byKind[kind] = (this.byKind[kind] ?? 0) + 1;
     if (spendsQuota) {
       this.used += 1;
@@ -82,6 +87,8 @@ export class ApiAccounting {
   /** Clears the per-kind counters and `total` (the quota's usage is kept). */
   resetCounters(): void {
     for (const key of Object.keys(this.byKind)) delete this.byKind[key as CallKind];
+    this.refused.quota = 0;
+    this.refused.session = 0;
     this.total = 0;
     this.peakInFlight = this.inFlight;
   }

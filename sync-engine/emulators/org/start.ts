@@ -75,6 +75,8 @@ export interface OrgHandle {
     readonly byKind: Partial<Record<CallKind, number>>;
     /** The most API requests answered at once since the last reset. */
     readonly peakConcurrent: number;
+    /** Requests refused: over the quota (403 REQUEST_LIMIT_EXCEEDED), or with an invalid session (401). */
+    readonly refused: { quota: number; session: number };
     reset(): void;
   };
   faults: OrgFaults;
@@ -137,6 +139,9 @@ function handleOf(name: OrgName, org: EmulatedOrg): OrgHandle {
       },
       get peakConcurrent() {
         return accounting.peakInFlight;
+      },
+      get refused() {
+        return { ...accounting.refused };
       },
       reset: () => accounting.resetCounters()
     },

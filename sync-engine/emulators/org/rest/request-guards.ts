@@ -80,6 +80,7 @@ export function apiGuard(
     const match = /^(?:Bearer|OAuth)\s+(\S+)$/i.exec(req.get('authorization') ?? '');
     const session = org.tokens.session(match?.[1]);
     if (!session && !options.optional) {
+      org.accounting.refused.session += 1;
       sendError(res, 401, 'INVALID_SESSION_ID', 'Session expired or invalid');
       return;
     }
