@@ -1,4 +1,5 @@
 /** What a run produces: one outcome per report row, the counts, and the run's result. */
+import type { FailureKind } from './errors.js';
 
 export type RowOutcomeKind = 'updated' | 'unchanged' | 'unmatched' | 'ambiguous' | 'invalid' | 'failed';
 
@@ -53,8 +54,10 @@ export interface RunResult {
   rejectedFileId?: string;
   /** Dry run: a sample of the field-level changes that would be written. */
   changesSample: FieldChange[];
-  /** A message when the whole run failed (missing column, revoked connection, budget…). */
+  /** A message when the whole run failed (missing column, revoked connection, budget…), with what to do. */
   error?: string;
+  /** What kind of failure `error` is. */
+  failureKind?: FailureKind;
   /** Human-readable log lines, in order. */
   log: string[];
 }

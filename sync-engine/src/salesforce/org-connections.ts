@@ -1,11 +1,15 @@
 /**
  * jsforce connections to the connected orgs, built from the stored (encrypted) refresh tokens. A revoked or
  * expired token (`invalid_grant`) marks the account as needing reconnection, and every later use fails at
- * once with that message: nothing retries a dead token.
+ * once with that message: nothing retries a dead token. A connected app the login host refuses
+ * (`invalid_client_id`: the engine's SF_CLIENT_ID is wrong) fails the use as the engine's misconfiguration and
+ * leaves the account alone.
  */
 import { Connection, OAuth2 } from '@jsforce/jsforce-node';
 import type { EngineConfig } from '../config.js';
-import { describeSalesforceFailure } from './salesforce-errors.js';
+import { RunFailure } from '../domain/errors.js';
+import { lastRefreshFailure, refreshSession } from './connection-refresh.js';
+import { salesforceFailure } from './salesforce-errors.js';
 import type { Account, Environment } from '../store/accounts.js';
 import type { Store } from '../store/index.js';
 import type { Logger } from '../logging/logger.js';
@@ -13,22 +17,19 @@ import type { Logger } from '../logging/logger.js';
 export const API_VERSION = '62.0';
 
 /** The account cannot be used until an admin reconnects it; `message` says why. */
-export class NeedsReconnectionError extends Error {
+export class NeedsReconnectionError extends RunFailure {
   constructor(
     readonly orgId: string,
     message: string
   ) {
-    super(message);
+    super('revoked', message);
     this.name = 'NeedsReconnectionError';
   }
-}
 
-/** True when a Salesforce failure means the refresh token no longer works. */
-export function isRevocation(error: unknown): boolean {
-  return (
-    error instanceof NeedsReconnectionError ||
-    describeSalesforceFailure(error).endsWith('reconnect the account.')
-  );
+  /** The message already says what to do (it is the account's status message). */
+  override get advice(): string {
+    return this.message;
+  }
 }
 
 export const MISSING_CONNECTED_APP =
@@ -72,14 +73,19 @@ export class OrgConnections {
     return await pending;
   }
 
-  /** Runs `fn` with the org's connection; a revocation found on the way marks the account and is rethrown. */
+  /**
+   * Runs `fn` with the org's connection; what it throws from Salesforce comes back as a typed `RunFailure`,
+   * and a revocation found on the way marks the account.
+   */
   async use<T>(orgId: string, fn: (conn: Connection, account: Account) => Promise<T>): Promise<T> {
     const account = await this.#account(orgId);
+    const conn = await this.get(orgId);
     try {
-      return await fn(await this.get(orgId), account);
+      return await fn(conn, account);
     } catch (error) {
-      if (isRevocation(error)) throw await this.revoked(orgId, error);
-      throw error;
+      const failure = salesforceFailure(error, lastRefreshFailure(conn));
+      if (failure.kind === 'revoked') throw await this.revoked(orgId, failure);
+      throw failure;
     }
   }
 
@@ -87,7 +93,12 @@ export class OrgConnections {
   async revoked(orgId: string, error: unknown): Promise<NeedsReconnectionError> {
     this.forget(orgId);
     if (error instanceof NeedsReconnectionError) return error;
-    const message = describeSalesforceFailure(error);
+    return await this.markRevoked(orgId, salesforceFailure(error).advice);
+  }
+
+  /** Marks the account for reconnection with `message` (what the admin reads); answers the runs' error. */
+  async markRevoked(orgId: string, message: string): Promise<NeedsReconnectionError> {
+    this.forget(orgId);
     await this.store.accounts.markNeedsReconnection(orgId, message);
     this.logger.warn({ orgId, reason: message }, 'account needs reconnection');
     this.onRevoked(orgId);
@@ -118,7 +129,8 @@ export class OrgConnections {
     try {
       token = await oauth2.refreshToken(refreshToken);
     } catch (error) {
-      throw await this.revoked(orgId, error);
+      const failure = salesforceFailure(error);
+      throw failure.kind === 'revoked' ? await this.revoked(orgId, failure) : failure;
     }
     // With refresh token rotation on the connected app, Salesforce answers a new refresh token and the one
     // used stops working: it is stored at once, here and on every automatic refresh jsforce makes later.
@@ -129,6 +141,7 @@ export class OrgConnections {
       instanceUrl: token.instance_url || account.instanceUrl,
       accessToken: token.access_token,
       refreshToken: current,
+      refreshFn: refreshSession,
       version: API_VERSION
     });
     conn.on('refresh', (_accessToken: string, res?: { refresh_token?: string }) => {

@@ -2,12 +2,17 @@
  * The two ways a run writes changed records; both report one result per record, never throw for a record.
  * - sObject Collections: `PATCH /composite/sobjects`, 200 records a call, `allOrNone: false`, a few calls
  *   in flight; records refused with `UNABLE_TO_LOCK_ROW` (Salesforce's own automation holding the row) are
- *   retried afterwards, serially, with exponential backoff (field-lessons.md, complaint 1).
+ *   retried afterwards, serially, with exponential backoff (field-lessons.md, complaint 1). A call that fails
+ *   transiently (5xx, a reset connection) is sent again with backoff and jitter, which jsforce never does for
+ *   PATCH: an update with the same values is idempotent. A call refused because the token was revoked or the
+ *   daily quota is spent stops the writes: no other call is sent, and the failure ends the run.
  * - Bulk API 2.0: one ingest job, its `failedResults` and `unprocessedrecords` mapped back by Id; every
  *   other uploaded record succeeded, so `successfulResults` is not downloaded (one call saved).
  */
 import type { Connection } from '@jsforce/jsforce-node';
-import { describeSalesforceFailure } from './salesforce-errors.js';
+import type { RunFailure } from '../domain/errors.js';
+import { lastRefreshFailure } from './connection-refresh.js';
+import { describeSalesforceFailure, salesforceFailure } from './salesforce-errors.js';
 import { COLLECTION_SIZE } from '../domain/salesforce-limits.js';
 import type { BulkPolling, CollectionsOptions, WriteItem, WriteResult } from '../sync/target-org.js';
 
@@ -19,29 +24,50 @@ interface SaveResultLike {
   errors?: Array<{ statusCode?: string; errorCode?: string; message: string }>;
 }
 
-async function writeBatch(conn: Connection, objectName: string, batch: WriteItem[]): Promise<WriteResult[]> {
+/** Failures no retry within the run can fix: the remaining writes are not sent. */
+const STOPS_THE_RUN = new Set<RunFailure['kind']>(['revoked', 'quota']);
+
+/** Exponential backoff with full jitter, from `baseMs` (AWS Architecture Blog, "Exponential Backoff and Jitter"). */
+const backoff = (baseMs: number, attempt: number) => Math.random() * baseMs * 2 ** attempt;
+
+async function writeBatch(
+  conn: Connection,
+  objectName: string,
+  batch: WriteItem[],
+  options: CollectionsOptions
+): Promise<WriteResult[]> {
   const records = batch.map((item) => ({ Id: item.id, ...item.fields }));
-  try {
-    const results = (await conn
-      .sobject(objectName)
-      .update(records, { allOrNone: false })) as unknown as SaveResultLike[];
-    return batch.map((item, index) => {
-      const result = results[index];
-      if (result?.success) return { id: item.id, ok: true };
-      const error = result?.errors?.[0];
-      return {
-        id: item.id,
-        ok: false,
-        statusCode: error?.statusCode ?? error?.errorCode ?? 'UNKNOWN_ERROR',
-        message: error?.message ?? 'Salesforce returned no result for this record'
-      };
-    });
-  } catch (error) {
-    // The whole call was refused (e.g. 400 INVALID_FIELD, 403 REQUEST_LIMIT_EXCEEDED): every record in it failed.
-    const statusCode = error instanceof Error && error.name !== 'Error' ? error.name : 'REQUEST_FAILED';
-    const message = describeSalesforceFailure(error);
-    return batch.map((item) => ({ id: item.id, ok: false, statusCode, message }));
+  let results: SaveResultLike[];
+  for (let attempt = 0; ; attempt += 1) {
+    try {
+      results = (await conn
+        .sobject(objectName)
+        .update(records, { allOrNone: false })) as unknown as SaveResultLike[];
+      break;
+    } catch (error) {
+      const failure = salesforceFailure(error, lastRefreshFailure(conn));
+      if (STOPS_THE_RUN.has(failure.kind)) throw failure;
+      if (failure.kind === 'transient' && attempt < options.transientRetries) {
+        options.onRetry?.(failure);
+        await sleep(backoff(options.retryBackoffMs, attempt));
+        continue;
+      }
+      // The whole call was refused (e.g. 400 INVALID_FIELD, or 503 after every retry): every record in it failed.
+      const statusCode = error instanceof Error && error.name !== 'Error' ? error.name : 'REQUEST_FAILED';
+      return batch.map((item) => ({ id: item.id, ok: false, statusCode, message: failure.advice }));
+    }
   }
+  return batch.map((item, index) => {
+    const result = results[index];
+    if (result?.success) return { id: item.id, ok: true };
+    const error = result?.errors?.[0];
+    return {
+      id: item.id,
+      ok: false,
+      statusCode: error?.statusCode ?? error?.errorCode ?? 'UNKNOWN_ERROR',
+      message: error?.message ?? 'Salesforce returned no result for this record'
+    };
+  });
 }
 
 /** Writes `items` with sObject Collections and reports each record's result through `onResult`. */
@@ -65,22 +91,34 @@ export async function writeWithCollections(
     }
   };
   let next = 0;
+  let stop: unknown;
   const worker = async () => {
-    while (next < batches.length) {
+    while (stop === undefined && next < batches.length) {
       const batch = batches[next++];
-      settle(await writeBatch(conn, objectName, batch), options.lockRetries > 0);
+      try {
+        settle(await writeBatch(conn, objectName, batch, options), options.lockRetries > 0);
+      } catch (error) {
+        stop ??= error;
+      }
     }
   };
+  // Every call in flight is settled before a stop is reported, so no written record is reported unwritten.
   await Promise.all(
     Array.from({ length: Math.max(1, Math.min(options.concurrency, batches.length)) }, worker)
   );
+  if (stop !== undefined) throw stop;
 
   for (let attempt = 1; attempt <= options.lockRetries && locked.length > 0; attempt += 1) {
     await sleep(options.lockBackoffMs * 2 ** (attempt - 1));
     const retrying = locked;
     locked = [];
     for (let start = 0; start < retrying.length; start += COLLECTION_SIZE) {
-      const results = await writeBatch(conn, objectName, retrying.slice(start, start + COLLECTION_SIZE));
+      const results = await writeBatch(
+        conn,
+        objectName,
+        retrying.slice(start, start + COLLECTION_SIZE),
+        options
+      );
       settle(results, attempt < options.lockRetries);
     }
   }

@@ -11,7 +11,8 @@ import { describeCache, type DescribeCache } from './describe-cache.js';
 import { loadObjectIndex, queryByIds, SoqlMatcher } from './record-matcher.js';
 import { writeWithBulkIngest, writeWithCollections } from './record-writers.js';
 import { recordRunEnd, recordRunStart } from './run-recorder.js';
-import { describeSalesforceFailure } from './salesforce-errors.js';
+import { lastRefreshFailure } from './connection-refresh.js';
+import { salesforceFailure } from './salesforce-errors.js';
 
 export function salesforceTargetOrg(conn: Connection, cache: DescribeCache = describeCache): TargetOrg {
   return {
@@ -28,6 +29,6 @@ export function salesforceTargetOrg(conn: Connection, cache: DescribeCache = des
       writeWithBulkIngest(conn, objectName, items, polling, onResult),
     openRunRecord: (start) => recordRunStart(conn, start),
     closeRunRecord: (runId, result, options) => recordRunEnd(conn, runId, result, options),
-    describeFailure: describeSalesforceFailure
+    failure: (error) => salesforceFailure(error, lastRefreshFailure(conn))
   };
 }

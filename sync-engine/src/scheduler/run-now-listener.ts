@@ -8,7 +8,7 @@ import type { Connection } from '@jsforce/jsforce-node';
 import { StreamingExtension, type Client } from '@jsforce/jsforce-node/lib/api/streaming.js';
 import type { PgBoss } from 'pg-boss';
 import type { EngineContext } from '../context/engine-context.js';
-import { isRevocation } from '../salesforce/org-connections.js';
+import { failureKindOf } from '../salesforce/salesforce-errors.js';
 import { requestRun } from './run-requests.js';
 
 export const RUN_REQUEST_CHANNEL = '/event/WalkMe_Run_Request__e';
@@ -127,7 +127,7 @@ export class RunNowListener {
     setTimeout(() => {
       if (this.#stopped) return;
       this.subscribe(orgId).catch((error) => {
-        if (isRevocation(error)) return; // the account is marked; reconnecting it subscribes again
+        if (failureKindOf(error) === 'revoked') return; // the account is marked; reconnecting it subscribes again
         this.#resubscribe(orgId, String(error));
       });
     }, this.resubscribeDelayMs).unref();

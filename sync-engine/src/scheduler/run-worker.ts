@@ -7,7 +7,7 @@ import type { Job, PgBoss } from 'pg-boss';
 import { findIntegration } from '../salesforce/integration-reader.js';
 import { soqlLiteral } from '../domain/soql-literal.js';
 import { salesforceTargetOrg } from '../salesforce/salesforce-target-org.js';
-import { NeedsReconnectionError, isRevocation } from '../salesforce/org-connections.js';
+import { NeedsReconnectionError } from '../salesforce/org-connections.js';
 import type { EngineContext } from '../context/engine-context.js';
 import type { RunRecord } from '../store/runs.js';
 import { runSync } from '../sync/run-sync.js';
@@ -104,8 +104,8 @@ export class RunWorker {
         if (run.attempts > 1)
           result.log.unshift(`Attempt ${run.attempts}: the previous attempt was interrupted.`);
         await store.db.transaction((tx) => store.runs.finish(runId, result, tx));
-        if (result.status === 'Failed' && result.error && isRevocation(new Error(result.error))) {
-          throw await this.ctx.orgs.revoked(run.orgId, new Error(result.error));
+        if (result.failureKind === 'revoked') {
+          throw await this.ctx.orgs.markRevoked(run.orgId, result.error!);
         }
         log.info({ status: result.status, counts: result.counts, apiCalls: result.apiCalls }, 'run finished');
       });

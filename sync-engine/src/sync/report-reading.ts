@@ -24,6 +24,7 @@ export async function readReport<T>(reportName: string, read: () => Promise<T>):
 export function checkReleased(report: ReportInfo): void {
   if (!report.tags.includes(INTEGRATION_TAG)) {
     throw new RunFailure(
+      'data',
       `The report "${report.name}" is not tagged ${INTEGRATION_TAG} in WalkMe Insights, so integrations may not read it: ` +
         `tag it there, or choose another report.`
     );
@@ -58,6 +59,7 @@ export async function openReportRows(
   if (missing.length > 0) {
     stream.close();
     throw new RunFailure(
+      'data',
       `The report "${integration.reportName}" has no column ${missing.map((column) => `"${column}"`).join(', ')} ` +
         `(its columns: ${stream.header.join(', ')}).`
     );

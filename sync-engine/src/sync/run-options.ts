@@ -28,6 +28,9 @@ export interface RunOptions {
   /** Serial retries of `UNABLE_TO_LOCK_ROW` records (default 3) after a first backoff (default 1 s, doubling). */
   lockRetries?: number;
   lockBackoffMs?: number;
+  /** Retries of a write call that failed transiently (default 3), the first after `retryBackoffMs` (500). */
+  transientRetries?: number;
+  retryBackoffMs?: number;
   bulkPolling?: BulkPolling;
   /** Longest query URL (default 16,384 − 2,048 bytes of headroom for the request line and headers). */
   maxUrlBytes?: number;

@@ -10,7 +10,6 @@
 import type { ReportRowStream, ReportSource } from '../sources/report-source.js';
 import type { IntegrationDefinition } from '../domain/integration.js';
 import type { RunResult } from '../domain/run-result.js';
-import { BudgetExceededError } from '../domain/errors.js';
 import { applyAmbiguityPolicy } from './match/ambiguity-policy.js';
 import { checkBudget } from './budget-check.js';
 import { candidateBatches } from './match/candidate-batches.js';
@@ -84,7 +83,7 @@ class SyncRun {
   private async executeCounted(calls: () => number): Promise<RunResult> {
     const record = this.options.record ?? true;
     let runId = this.options.runId;
-    let error: string | undefined;
+    let failure: RunFailure | undefined;
     try {
       if (record) {
         runId = await this.org.openRunRecord({
@@ -97,14 +96,13 @@ class SyncRun {
       }
       this.log.note(`Run of "${this.integration.name}"${this.options.dryRun ? ' (dry run)' : ''} started.`);
       await this.process();
-    } catch (failure) {
-      error =
-        failure instanceof RunFailure || failure instanceof BudgetExceededError
-          ? failure.message
-          : this.org.describeFailure(failure);
-      this.log.note(`Failed: ${error}`);
+    } catch (error) {
+      failure = error instanceof RunFailure ? error : this.org.failure(error);
+      // Rows whose records were queued but not written end failed with the run's reason: counts add up.
+      this.writes.abandon(failure.message);
+      this.log.note(`Failed: ${failure.advice}`);
     }
-    const result = this.result(error);
+    const result = this.result(failure);
     if (record && runId) {
       this.progress('recording');
       try {
@@ -113,8 +111,8 @@ class SyncRun {
           callsSoFar: calls
         });
         result.runId = runId;
-      } catch (failure) {
-        result.log.push(`The run record could not be written: ${this.org.describeFailure(failure)}`);
+      } catch (error) {
+        result.log.push(`The run record could not be written: ${this.org.failure(error).advice}`);
       }
     }
     result.apiCalls = calls();
@@ -122,9 +120,9 @@ class SyncRun {
     return result;
   }
 
-  private result(failure: string | undefined): RunResult {
+  private result(failure: RunFailure | undefined): RunResult {
     const endedAt = new Date();
-    const error = failure ?? this.tally.invariantError();
+    const error = failure?.advice ?? this.tally.invariantError();
     const status = this.tally.status(error);
     const dryRun = this.options.dryRun ?? false;
     this.log.summary(status, this.tally.counts, dryRun);
@@ -141,7 +139,7 @@ class SyncRun {
       strategy: this.strategy,
       ...this.tally.rejectedRows(),
       changesSample: this.sample.changes,
-      ...(error ? { error } : {}),
+      ...(error ? { error, failureKind: failure?.kind ?? 'internal' } : {}),
       log: this.log.lines
     };
   }
@@ -244,18 +242,26 @@ class SyncRun {
     this.progress('writing');
     const bulk = this.writes.size > thresholdsOf(this.options).bulkIngestAbove;
     this.strategy.write = bulk ? 'bulk-ingest' : 'collections';
+    let retries = 0;
     const settings = {
       bulk,
       bulkPolling: bulkPollingOf(this.options),
       collections: {
         concurrency: this.options.concurrency ?? 4,
         lockRetries: this.options.lockRetries ?? 3,
-        lockBackoffMs: this.options.lockBackoffMs ?? 1_000
+        lockBackoffMs: this.options.lockBackoffMs ?? 1_000,
+        transientRetries: this.options.transientRetries ?? 3,
+        retryBackoffMs: this.options.retryBackoffMs ?? 500,
+        onRetry: () => (retries += 1)
       }
     };
-    await this.writes.writeAll(this.org, settings, this.log, () => {
-      if (this.writes.written % 1_000 === 0) this.progress('writing');
-    });
+    try {
+      await this.writes.writeAll(this.org, settings, this.log, () => {
+        if (this.writes.written % 1_000 === 0) this.progress('writing');
+      });
+    } finally {
+      if (retries > 0) this.log.note(`Retried ${retries} write calls after transient Salesforce failures.`);
+    }
     this.progress('writing');
   }
 }

@@ -4,6 +4,7 @@
  * owns this interface; `salesforce/salesforce-target-org.ts` implements it with jsforce, so sync/ never
  * imports salesforce/.
  */
+import type { RunFailure } from '../domain/errors.js';
 import type { IntegrationDefinition } from '../domain/integration.js';
 import type { JsonFieldValue } from '../domain/field-value.js';
 import type { FieldInfo, ObjectInfo } from '../domain/object-schema.js';
@@ -65,6 +66,12 @@ export interface CollectionsOptions {
   lockRetries: number;
   /** First backoff before retrying locked records; doubles each attempt. */
   lockBackoffMs: number;
+  /** Further attempts of a call that failed transiently (5xx, 429, a reset connection, a timeout). */
+  transientRetries: number;
+  /** First backoff before such a retry; doubles each attempt, with jitter. */
+  retryBackoffMs: number;
+  /** Told of each retried call. */
+  onRetry?(failure: RunFailure): void;
 }
 
 export interface Budget {
@@ -115,6 +122,6 @@ export interface TargetOrg {
     result: RunResult,
     options: { integrationId?: string; callsSoFar: () => number }
   ): Promise<void>;
-  /** A sentence an admin can act on for what a call to this org threw. */
-  describeFailure(error: unknown): string;
+  /** What a call to this org threw, typed by kind, with a sentence an admin can act on. */
+  failure(error: unknown): RunFailure;
 }

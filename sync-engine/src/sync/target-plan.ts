@@ -35,6 +35,7 @@ async function describe(org: TargetOrg, objectName: string): Promise<ObjectInfo>
     const name = (error as Error).name;
     if (name === 'NOT_FOUND' || name === 'INVALID_TYPE') {
       throw new RunFailure(
+        'schema',
         `The target object ${objectName} no longer exists in this org (or the connected user cannot see it).`
       );
     }
@@ -68,7 +69,7 @@ export async function planTargets(org: TargetOrg, integration: IntegrationDefini
   });
   if (!keyField || problems.length > 0) {
     org.forgetDescribe(objectName);
-    throw new RunFailure(`The integration no longer fits the org: ${problems.join('; ')}.`);
+    throw new RunFailure('schema', `The integration no longer fits the org: ${problems.join('; ')}.`);
   }
   const objects = new Map([[objectName, plan]]);
   if (followsContacts(integration)) {

@@ -112,6 +112,29 @@ describe('connecting an org over OAuth (web server flow with PKCE)', () => {
     assert.match(missing[1]!, /^Organization: no edit access$/);
   });
 
+  test("a wrong SF_CLIENT_ID is the engine's misconfiguration: the account is left connected", async () => {
+    const orgId = h.orgs.orgs.sandbox.orgId;
+    const app = h.engine.ctx.config.oauth.sandbox;
+    const clientId = app.clientId;
+    app.clientId = 'not-the-connected-app';
+    h.engine.ctx.orgs.forget(orgId);
+    try {
+      await assert.rejects(
+        h.engine.ctx.orgs.use(orgId, async (c) => await c.query('SELECT Id FROM Lead LIMIT 1')),
+        (error: { kind?: string; message?: string }) =>
+          error.kind === 'misconfigured' &&
+          /invalid_client_id.*SF_CLIENT_ID or SF_CLIENT_SECRET is wrong/.test(error.message!)
+      );
+      const account = (await h.engine.ctx.store.accounts.get(orgId))!;
+      assert.equal(account.status, 'connected');
+      assert.equal(account.statusMessage, null);
+    } finally {
+      app.clientId = clientId;
+      h.engine.ctx.orgs.forget(orgId);
+    }
+    await h.engine.ctx.orgs.use(orgId, async (c) => await c.query('SELECT Id FROM Lead LIMIT 1'));
+  });
+
   test('a token revoked at Salesforce is detected at the next call; the account needs reconnection', async () => {
     const orgId = h.orgs.orgs.sandbox.orgId;
     h.orgs.orgs.sandbox.faults.revokeRefreshTokens();

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Connection } from '@jsforce/jsforce-node';
+import { refreshSession } from '../../src/salesforce/connection-refresh.js';
 import { runSync } from '../../src/sync/run-sync.js';
 import {
   fastOptions,
@@ -94,14 +95,17 @@ describe('runSync: clear failures', () => {
   test('connection revoked: says to reconnect', async () => {
     // A stored session whose refresh token the org no longer honours (revoked by the admin, or past the
     // five-per-user limit): the first call's 401 makes jsforce refresh, and the token endpoint says invalid_grant.
+    // The refresh is the engine's own (as every connection of the engine refreshes), which keeps that code.
     const conn = new Connection({
       oauth2: { loginUrl: h.org.loginUrl, clientId: h.org.clientId, clientSecret: h.org.clientSecret },
       instanceUrl: h.org.instanceUrl,
       accessToken: 'expired-session',
-      refreshToken: 'revoked-refresh-token'
+      refreshToken: 'revoked-refresh-token',
+      refreshFn: refreshSession
     });
     const result = await run({}, conn);
     assert.equal(result.status, 'Failed');
+    assert.equal(result.failureKind, 'revoked');
     assert.match(result.error!, /reconnect the account/);
   });
 });
