@@ -107,13 +107,58 @@ export function checkExposure(config: Pick<EngineConfig, 'host' | 'allowedOrgIds
   }
 }
 
-function number(value: string | undefined, fallback: number): number {
-  const n = Number(value);
-  return value && Number.isFinite(n) ? n : fallback;
+/** A setting that cannot be used: names the variable and what it must be. */
+function invalid(name: string, value: string, must: string): Error {
+  return new Error(`${name}=${value} is not valid: ${must}.`);
 }
 
+function seconds(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const value = env[name];
+  if (value === undefined || value === '') return fallback;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw invalid(name, value, 'a number of seconds above 0');
+  return n;
+}
+
+function port(value: string | undefined): number {
+  if (value === undefined || value === '') return 3000;
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n > 65_535) throw invalid('PORT', value, 'a port number, 0 to 65535');
+  return n;
+}
+
+/** An absolute URL with one of `protocols` (`postgres:`), or undefined when unset. */
+function url(env: NodeJS.ProcessEnv, name: string, protocols: string[]): string | undefined {
+  const value = env[name];
+  if (value === undefined || value === '') return undefined;
+  let parsed: URL;
+  try {
+    parsed = new URL(value);
+  } catch {
+    throw invalid(name, value, `a URL (${protocols.map((p) => `${p}//…`).join(' or ')})`);
+  }
+  if (!protocols.includes(parsed.protocol)) {
+    throw invalid(name, value, `a URL starting ${protocols.map((p) => `${p}//`).join(' or ')}`);
+  }
+  return value;
+}
+
+function oneOf<T extends string>(env: NodeJS.ProcessEnv, name: string, values: readonly T[]): T | undefined {
+  const value = env[name];
+  if (value === undefined || value === '') return undefined;
+  if (!values.includes(value as T)) throw invalid(name, value, `one of ${values.join(', ')}`);
+  return value as T;
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+const WEB = ['https:', 'http:'];
+
+/**
+ * Reads the engine's settings from the environment, checking each before anything listens or connects: a
+ * value the engine cannot use is refused, naming the variable, rather than silently replaced by a default.
+ */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): EngineConfig {
-  const port = number(env.PORT, 3000);
+  const listenPort = port(env.PORT);
   const clientId = env.SF_CLIENT_ID ?? '';
   const clientSecret = env.SF_CLIENT_SECRET || undefined;
   const reports: EngineConfig['reports'] = env.REPORTS_CSV_DIR
@@ -122,35 +167,49 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): EngineConfig {
         insights: {
           clientId: env.WALKME_CLIENT_ID ?? '',
           clientSecret: env.WALKME_CLIENT_SECRET ?? '',
-          ...(env.WALKME_API_URL ? { baseUrl: env.WALKME_API_URL } : {}),
-          ...(env.WALKME_REGION === 'eu' ? { region: 'eu' as const } : {})
+          ...(env.WALKME_API_URL ? { baseUrl: url(env, 'WALKME_API_URL', WEB)! } : {}),
+          ...(oneOf(env, 'WALKME_REGION', ['us', 'eu'] as const) === 'eu' ? { region: 'eu' as const } : {})
         }
       };
   const allowed = allowedOrgIds(env.ENGINE_ALLOWED_ORG_IDS);
+  const databaseUrl = url(env, 'DATABASE_URL', ['postgres:', 'postgresql:']);
+  const publicUrl = url(env, 'ENGINE_PUBLIC_URL', WEB) ?? `http://localhost:${listenPort}`;
   return {
-    port,
+    port: listenPort,
     host: env.HOST || '127.0.0.1',
     ...(allowed ? { allowedOrgIds: allowed } : {}),
     ...(env.ENGINE_METRICS_TOKEN ? { metricsToken: env.ENGINE_METRICS_TOKEN } : {}),
-    publicUrl: (env.ENGINE_PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/+$/, ''),
+    publicUrl: publicUrl.replace(/\/+$/, ''),
     dataDir: resolve(env.ENGINE_DATA_DIR ?? '.data'),
-    ...(env.DATABASE_URL ? { databaseUrl: env.DATABASE_URL } : {}),
+    ...(databaseUrl ? { databaseUrl } : {}),
     ...(env.ENGINE_ENCRYPTION_KEY ? { encryptionKey: env.ENGINE_ENCRYPTION_KEY } : {}),
     oauth: {
-      production: { loginUrl: env.SF_LOGIN_URL ?? 'https://login.salesforce.com', clientId, clientSecret },
-      sandbox: { loginUrl: env.SF_SANDBOX_LOGIN_URL ?? 'https://test.salesforce.com', clientId, clientSecret }
+      production: {
+        loginUrl: url(env, 'SF_LOGIN_URL', WEB) ?? 'https://login.salesforce.com',
+        clientId,
+        clientSecret
+      },
+      sandbox: {
+        loginUrl: url(env, 'SF_SANDBOX_LOGIN_URL', WEB) ?? 'https://test.salesforce.com',
+        clientId,
+        clientSecret
+      }
     },
     reports,
     workerName: env.ENGINE_WORKER_NAME ?? `${hostname()}:${process.pid}`,
     scheduler: {
-      refreshSeconds: number(env.ENGINE_REFRESH_SECONDS, DEFAULT_SCHEDULER.refreshSeconds),
-      tickSeconds: number(env.ENGINE_TICK_SECONDS, DEFAULT_SCHEDULER.tickSeconds),
-      sweepSeconds: number(env.ENGINE_SWEEP_SECONDS, DEFAULT_SCHEDULER.sweepSeconds),
-      orphanGraceSeconds: number(env.ENGINE_ORPHAN_GRACE_SECONDS, DEFAULT_SCHEDULER.orphanGraceSeconds),
-      heartbeatSeconds: number(env.ENGINE_HEARTBEAT_SECONDS, DEFAULT_SCHEDULER.heartbeatSeconds),
-      runHeartbeatSeconds: number(env.ENGINE_RUN_HEARTBEAT_SECONDS, DEFAULT_SCHEDULER.runHeartbeatSeconds),
-      superviseSeconds: number(env.ENGINE_SUPERVISE_SECONDS, DEFAULT_SCHEDULER.superviseSeconds)
+      refreshSeconds: seconds(env, 'ENGINE_REFRESH_SECONDS', DEFAULT_SCHEDULER.refreshSeconds),
+      tickSeconds: seconds(env, 'ENGINE_TICK_SECONDS', DEFAULT_SCHEDULER.tickSeconds),
+      sweepSeconds: seconds(env, 'ENGINE_SWEEP_SECONDS', DEFAULT_SCHEDULER.sweepSeconds),
+      orphanGraceSeconds: seconds(env, 'ENGINE_ORPHAN_GRACE_SECONDS', DEFAULT_SCHEDULER.orphanGraceSeconds),
+      heartbeatSeconds: seconds(env, 'ENGINE_HEARTBEAT_SECONDS', DEFAULT_SCHEDULER.heartbeatSeconds),
+      runHeartbeatSeconds: seconds(
+        env,
+        'ENGINE_RUN_HEARTBEAT_SECONDS',
+        DEFAULT_SCHEDULER.runHeartbeatSeconds
+      ),
+      superviseSeconds: seconds(env, 'ENGINE_SUPERVISE_SECONDS', DEFAULT_SCHEDULER.superviseSeconds)
     },
-    logLevel: env.LOG_LEVEL ?? 'info'
+    logLevel: oneOf(env, 'LOG_LEVEL', LOG_LEVELS) ?? 'info'
   };
 }

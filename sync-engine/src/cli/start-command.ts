@@ -1,6 +1,6 @@
 /** `start`: the engine service — HTTP server (console, OAuth, health, metrics), scheduler and run worker. */
 import { loadConfig } from '../config.js';
-import { startEngine } from '../engine/start-engine.js';
+import { checkReportSource, startEngine } from '../engine/start-engine.js';
 import { parseArgs, type CliCommand } from './cli-command.js';
 import { serveUntilSignal } from './serve-until-signal.js';
 
@@ -10,7 +10,9 @@ export const startCommand: CliCommand = {
   summary: 'run the engine: server on PORT (3000), scheduler and worker (PGlite, or DATABASE_URL)',
   async run(args) {
     parseArgs(args, {});
-    const engine = await startEngine(loadConfig(), { role: 'all' });
+    const config = loadConfig();
+    await checkReportSource(config);
+    const engine = await startEngine(config, { role: 'all' });
     return await serveUntilSignal(() => engine.stop());
   }
 };
@@ -28,6 +30,7 @@ export const workerCommand: CliCommand = {
       );
       return 2;
     }
+    await checkReportSource(config);
     const engine = await startEngine(config, { role: 'worker' });
     return await serveUntilSignal(() => engine.stop());
   }

@@ -57,6 +57,30 @@ export function sourceFor(config: EngineConfig): ReportSource {
     : new InsightsApiSource(config.reports.insights);
 }
 
+/**
+ * Refuses to start a hosted engine whose report source answers nothing: the settings are named (a folder that
+ * is not there, Insights credentials refused), not found out on the first run.
+ */
+export async function checkReportSource(
+  config: EngineConfig,
+  source: ReportSource = sourceFor(config)
+): Promise<void> {
+  const settings =
+    'csvDir' in config.reports
+      ? `REPORTS_CSV_DIR=${config.reports.csvDir}`
+      : 'WALKME_CLIENT_ID, WALKME_CLIENT_SECRET and WALKME_REGION or WALKME_API_URL (or REPORTS_CSV_DIR)';
+  if ('insights' in config.reports && !config.reports.insights.clientId) {
+    throw new Error(`No report source: set ${settings}.`);
+  }
+  try {
+    await source.listReports();
+  } catch (error) {
+    throw new Error(
+      `The report source cannot list reports (${(error as Error).message}): check ${settings}.`
+    );
+  }
+}
+
 export async function startEngine(config: EngineConfig, options: EngineOptions): Promise<Engine> {
   if (options.role === 'all') checkExposure(config);
   if (options.demoOperator && !isLoopbackHost(config.host)) {
@@ -114,17 +138,32 @@ export async function startEngine(config: EngineConfig, options: EngineOptions):
   let server: Server | undefined;
   let url: string | undefined;
 
+  if (options.role === 'all') {
+    // Listening comes first: a port in use ends the start here, before any run or schedule is taken on.
+    try {
+      ({ server, url } = await listen(
+        createApp(ctx, { demoOperator: options.demoOperator === true }),
+        config.port,
+        config.host
+      ));
+    } catch (error) {
+      await boss.stop({ graceful: false });
+      await db.close();
+      const code = (error as { code?: string }).code;
+      throw code === 'EADDRINUSE' || code === 'EACCES'
+        ? new Error(
+            `PORT=${config.port}: ${config.host}:${config.port} ${code === 'EADDRINUSE' ? 'is in use by another process' : 'may not be listened on by this user'}; ` +
+              'stop that process or set PORT to a free port.'
+          )
+        : error;
+    }
+  }
   if (options.role !== 'none') {
     await scheduler.recoverInterrupted(worker);
     await worker.start();
   }
   if (options.role === 'all') {
     await scheduler.start({ runNow: options.runNow });
-    ({ server, url } = await listen(
-      createApp(ctx, { demoOperator: options.demoOperator === true }),
-      config.port,
-      config.host
-    ));
     logger.info({ url, database: db.kind, worker: config.workerName }, 'engine started');
   } else if (options.role === 'worker') {
     logger.info({ database: db.kind, worker: config.workerName }, 'worker started');
