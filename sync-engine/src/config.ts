@@ -53,6 +53,8 @@ export interface EngineConfig {
     runHeartbeatSeconds: number;
     /** How often pg-boss looks for such runs (and expired jobs). */
     superviseSeconds: number;
+    /** First wait before a failed catalog push to an org is tried again; doubles each time, up to an hour. */
+    catalogRetrySeconds: number;
   };
   logLevel: string;
 }
@@ -64,7 +66,8 @@ export const DEFAULT_SCHEDULER: EngineConfig['scheduler'] = {
   orphanGraceSeconds: 5 * 60,
   heartbeatSeconds: 10 * 60,
   runHeartbeatSeconds: 30,
-  superviseSeconds: 30
+  superviseSeconds: 30,
+  catalogRetrySeconds: 60
 };
 
 const ORG_ID = /^00D[a-zA-Z0-9]{12}([a-zA-Z0-9]{3})?$/;
@@ -208,7 +211,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): EngineConfig {
         'ENGINE_RUN_HEARTBEAT_SECONDS',
         DEFAULT_SCHEDULER.runHeartbeatSeconds
       ),
-      superviseSeconds: seconds(env, 'ENGINE_SUPERVISE_SECONDS', DEFAULT_SCHEDULER.superviseSeconds)
+      superviseSeconds: seconds(env, 'ENGINE_SUPERVISE_SECONDS', DEFAULT_SCHEDULER.superviseSeconds),
+      catalogRetrySeconds: DEFAULT_SCHEDULER.catalogRetrySeconds
     },
     logLevel: oneOf(env, 'LOG_LEVEL', LOG_LEVELS) ?? 'info'
   };

@@ -11,6 +11,7 @@ import { listIntegrations } from '../salesforce/integration-reader.js';
 import { writeConnectionRecord } from '../salesforce/connection-record.js';
 import type { EngineContext } from '../context/engine-context.js';
 import { QUEUES } from './boss.js';
+import { failureKindOf } from '../salesforce/salesforce-errors.js';
 import { pushCatalog, refreshCatalog } from './catalog-push.js';
 import { closeOrphanedScheduledRuns } from './orphaned-runs.js';
 import { RunNowListener } from './run-now-listener.js';
@@ -67,6 +68,8 @@ export class Scheduler {
   }
 
   async stop(): Promise<void> {
+    for (const timer of this.#catalogRetries) clearTimeout(timer);
+    this.#catalogRetries.clear();
     this.ctx.accountEvents.off('connected', this.#onConnected);
     this.ctx.accountEvents.off('disconnected', this.#onDisconnected);
     this.ctx.accountEvents.off('revoked', this.#onDisconnected);
@@ -74,16 +77,46 @@ export class Scheduler {
     await this.runNow.stop();
   }
 
-  /** A newly connected org: its catalog, its schedules, its Run Now subscription. */
+  /**
+   * A newly connected org: its catalog, its schedules, its Run Now subscription, each on its own. A catalog
+   * push that fails (a report source down, a malformed export) is logged on the org and tried again with
+   * backoff; it never keeps the schedules or Run Now from starting.
+   */
   async connected(orgId: string): Promise<void> {
+    await this.#pushCatalogTo(orgId, 0);
+    await this.refreshOrg(orgId).catch((error: unknown) =>
+      this.ctx.logger.warn({ orgId, err: String(error) }, "reading the new connection's integrations failed")
+    );
+    if (this.#runNow) {
+      await this.runNow
+        .subscribe(orgId)
+        .catch((error: unknown) =>
+          this.ctx.logger.warn({ orgId, err: String(error) }, 'Run Now subscription failed')
+        );
+    }
+  }
+
+  readonly #catalogRetries = new Set<NodeJS.Timeout>();
+
+  async #pushCatalogTo(orgId: string, attempt: number): Promise<void> {
     try {
       const cached = await this.ctx.store.catalog.list();
       const reports = cached.length ? cached : await refreshCatalog(this.ctx, this.clock());
       await this.ctx.orgs.use(orgId, (conn) => pushCatalog(conn, reports));
-      await this.refreshOrg(orgId);
-      if (this.#runNow) await this.runNow.subscribe(orgId);
     } catch (error) {
-      this.ctx.logger.warn({ orgId, err: String(error) }, 'setting up the new connection failed');
+      const kind = failureKindOf(error);
+      if (kind === 'revoked') return; // the account is marked; reconnecting it sets the org up again
+      const delaySeconds = Math.min(3_600, this.ctx.config.scheduler.catalogRetrySeconds * 2 ** attempt);
+      this.ctx.logger.warn(
+        { orgId, kind, err: String(error), retryInSeconds: delaySeconds },
+        'catalog push failed'
+      );
+      const timer = setTimeout(() => {
+        this.#catalogRetries.delete(timer);
+        void this.#pushCatalogTo(orgId, attempt + 1);
+      }, delaySeconds * 1_000);
+      timer.unref();
+      this.#catalogRetries.add(timer);
     }
   }
 
