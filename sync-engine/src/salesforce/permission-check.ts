@@ -2,7 +2,9 @@
  * Can the connecting user do the engine's job? Read from describe's object and field flags, as the user sees
  * them (a describe reflects the user's profile and permission sets): read and update the target objects and
  * their WalkMe_ fields, read and update the integrations, create and update the run log, catalog and
- * connection records. Answers one sentence per missing right, empty when all is there.
+ * connection records. Answers one sentence per missing right (the connection is refused for those), and
+ * warnings for what only some integrations would need: a WalkMe_ field the user cannot edit is refused by
+ * the run that maps it, naming it, and does not keep the others from running.
  */
 import type { Connection } from '@jsforce/jsforce-node';
 
@@ -27,13 +29,16 @@ export const REQUIRED_ACCESS: Need[] = [
 const PACKAGE_HINT =
   'is the WalkMe package installed and the WalkMe engine permission set assigned to this user?';
 
-export async function missingPermissions(
-  conn: Connection,
-  needs: Need[] = REQUIRED_ACCESS
-): Promise<string[]> {
+export interface AccessCheck {
+  missing: string[];
+  warnings: string[];
+}
+
+export async function checkAccess(conn: Connection, needs: Need[] = REQUIRED_ACCESS): Promise<AccessCheck> {
   const global = await conn.describeGlobal();
   const visible = new Map(global.sobjects.map((o) => [o.name, o]));
   const missing: string[] = [];
+  const warnings: string[] = [];
   for (const need of needs) {
     const summary = visible.get(need.object);
     if (!summary) {
@@ -53,7 +58,11 @@ export async function missingPermissions(
       const readOnly = describe.fields
         .filter((f) => f.custom && f.name.startsWith(need.updateableFieldPrefix!) && !f.updateable)
         .map((f) => f.name);
-      if (readOnly.length) missing.push(`${need.object}: fields not editable: ${readOnly.join(', ')}`);
+      if (readOnly.length) {
+        warnings.push(
+          `${need.object}: fields not editable by this user, so integrations cannot map them: ${readOnly.join(', ')}`
+        );
+      }
       if (!describe.fields.some((f) => f.name.startsWith(need.updateableFieldPrefix!))) {
         missing.push(
           `${need.object}: the ${need.updateableFieldPrefix} fields are not visible (${PACKAGE_HINT})`
@@ -61,7 +70,7 @@ export async function missingPermissions(
       }
     }
   }
-  return missing;
+  return { missing, warnings };
 }
 
 /** Salesforce's answer when the user's profile lacks "API Enabled" (or the edition has no API). */

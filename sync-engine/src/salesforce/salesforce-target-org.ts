@@ -1,5 +1,5 @@
 /**
- * The pipeline's `TargetOrg` on a jsforce connection: describes through the shared cache, key lookups by
+ * The pipeline's `TargetOrg` on a jsforce connection: describes once per run, key lookups by
  * URL-sized SOQL or one Bulk API 2.0 query, writes by sObject Collections or one Bulk ingest job, and the
  * run's log record.
  */
@@ -7,18 +7,19 @@ import type { Connection } from '@jsforce/jsforce-node';
 import type { TargetOrg } from '../sync/target-org.js';
 import { readDailyBudget } from './api-budget.js';
 import { countApiCalls } from './api-call-counter.js';
-import { describeCache, type DescribeCache } from './describe-cache.js';
+import { DescribeCache } from './describe-cache.js';
 import { loadObjectIndex, queryByIds, SoqlMatcher } from './record-matcher.js';
 import { writeWithBulkIngest, writeWithCollections } from './record-writers.js';
 import { recordRunEnd, recordRunStart } from './run-recorder.js';
 import { lastRefreshFailure } from './connection-refresh.js';
 import { salesforceFailure } from './salesforce-errors.js';
 
-export function salesforceTargetOrg(conn: Connection, cache: DescribeCache = describeCache): TargetOrg {
+/** The org of one run (describes are the run's own: see `DescribeCache`). */
+export function salesforceTargetOrg(conn: Connection): TargetOrg {
+  const cache = new DescribeCache(conn);
   return {
     countCalls: (work) => countApiCalls(conn, work),
-    describe: (objectName) => cache.describe(conn, objectName),
-    forgetDescribe: (objectName) => cache.evict(conn, objectName),
+    describe: (objectName) => cache.describe(objectName),
     dailyBudget: () => readDailyBudget(conn),
     keyLookup: (spec, maxUrlBytes) => new SoqlMatcher(conn, spec, maxUrlBytes),
     objectIndex: (spec, polling) => loadObjectIndex(conn, spec, polling),

@@ -9,7 +9,7 @@ import { isOrgAllowed } from '../config.js';
 import type { EngineContext } from '../context/engine-context.js';
 import { writeConnectionRecord } from '../salesforce/connection-record.js';
 import { operatorRefusal } from '../salesforce/operator-permission.js';
-import { isApiDisabled, missingPermissions } from '../salesforce/permission-check.js';
+import { checkAccess, isApiDisabled } from '../salesforce/permission-check.js';
 import { describeSalesforceFailure } from '../salesforce/salesforce-errors.js';
 import type { Environment } from '../store/accounts.js';
 import { fail, startAuthorization, type AuthorizedCallback } from './authorization-flow.js';
@@ -63,7 +63,8 @@ export async function completeConnect(
         `You chose ${pending.environment}, but ${org.Name} is a ${environment} org: connect it as ${environment}.`
       );
     }
-    problems.push(...(await missingPermissions(conn)));
+    const access = await checkAccess(conn);
+    problems.push(...access.missing);
     // Someone not signed in to this org may connect it only as one of its admins (and is signed in by it).
     const signsIn = !mayOperate(operator, orgId);
     if (signsIn && !problems.length) {
@@ -131,15 +132,21 @@ export async function completeConnect(
         'connection record'
       );
     }
-    ctx.logger.info({ orgId: account.orgId, environment, username: account.username }, 'account connected');
+    ctx.logger.info(
+      { orgId: account.orgId, environment, username: account.username, warnings: access.warnings },
+      'account connected'
+    );
     ctx.accountEvents.emit('connected', account.orgId);
+    const warnings = access.warnings.length
+      ? `<h2>To check</h2><ul>${access.warnings.map((w) => `<li>${escapeHtml(w)}</li>`).join('')}</ul>`
+      : '';
     res
       .type('html')
       .send(
         page(
           'Connected',
           `<h1>Connected ${escapeHtml(org.Name)}</h1><p>${escapeHtml(environment)} org ${escapeHtml(account.orgId)} as ` +
-            `${escapeHtml(account.username)}.</p><p><a href="/">Back to the console</a></p>`
+            `${escapeHtml(account.username)}.</p>${warnings}<p><a href="/">Back to the console</a></p>`
         )
       );
   } catch (error) {

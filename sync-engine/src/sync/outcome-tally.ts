@@ -16,19 +16,38 @@ export class OutcomeTally {
   };
   private readonly rejected: RowOutcome[] = [];
   private rejectedOmitted = 0;
+  /** Rows read and not yet given an outcome, by row number: their keys. */
+  private readonly unsettled = new Map<number, string>();
 
   constructor(
     private readonly rejectedCap: number,
     private readonly onOutcome?: (outcome: RowOutcome) => void
   ) {}
 
+  /** A row was read; it owes an outcome. */
+  read(row: number, key: string): void {
+    this.counts.read += 1;
+    this.unsettled.set(row, key);
+  }
+
   emit(row: number, key: string, outcome: RowOutcomeKind, extra: Partial<RowOutcome> = {}): void {
     const result: RowOutcome = { row, key, outcome, recordIds: extra.recordIds ?? [], ...extra };
+    this.unsettled.delete(row);
     this.counts[outcome] += 1;
     this.onOutcome?.(result);
     if (outcome === 'updated' || outcome === 'unchanged') return;
     if (this.rejected.length < this.rejectedCap) this.rejected.push(result);
     else this.rejectedOmitted += 1;
+  }
+
+  /**
+   * When the run stops early: every row read and not settled (queued for a write, or in the batch being
+   * matched) ends `failed`, "not attempted", with the run's reason, so the counts still add up.
+   */
+  failUnsettled(reason: string): void {
+    for (const [row, key] of [...this.unsettled]) {
+      this.emit(row, key, 'failed', { statusCode: 'NOT_ATTEMPTED', reason: `not attempted: ${reason}` });
+    }
   }
 
   /** A bug, not a data problem: the run fails loudly rather than report figures that do not add up. */

@@ -73,8 +73,8 @@ export async function* validRows(
   tally: OutcomeTally
 ): AsyncGenerator<ValidRow> {
   for await (const reportRow of stream) {
-    tally.counts.read += 1;
     const valid = validateRow(reportRow, rules);
+    tally.read(reportRow.row, valid.rawKey);
     if (!valid.ok) {
       tally.emit(reportRow.row, valid.rawKey, 'invalid', { reason: valid.reason });
       continue;

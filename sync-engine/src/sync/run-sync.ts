@@ -98,8 +98,8 @@ class SyncRun {
       await this.process();
     } catch (error) {
       failure = error instanceof RunFailure ? error : this.org.failure(error);
-      // Rows whose records were queued but not written end failed with the run's reason: counts add up.
-      this.writes.abandon(failure.message);
+      // Rows read but not settled (queued for a write, or being matched) end failed: the counts add up.
+      this.tally.failUnsettled(failure.message);
       this.log.note(`Failed: ${failure.advice}`);
     }
     const result = this.result(failure);
@@ -152,6 +152,8 @@ class SyncRun {
     this.progress('checking');
     const report = await readReport(reportName, () => source.getReport(this.integration.reportId));
     checkReleased(report);
+    // The org's schema is checked before any row is read: a field gone or made read-only fails the run here.
+    const plan = await planTargets(this.org, this.integration);
     const rows = report.rowCount ?? (await countReportRows(source, this.integration));
     this.strategy.match = rows > thresholds.bulkQueryAbove ? 'bulk-query' : 'soql';
     await checkBudget(
@@ -167,7 +169,6 @@ class SyncRun {
       },
       this.log
     );
-    const plan = await planTargets(this.org, this.integration);
     const stream = await openReportRows(source, this.integration);
 
     this.progress('matching');

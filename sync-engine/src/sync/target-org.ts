@@ -93,8 +93,6 @@ export interface TargetOrg {
   countCalls<T>(work: (calls: () => number) => Promise<T>): Promise<T>;
   /** The object's describe; fails with the Salesforce code as the error's name (`NOT_FOUND`, `INVALID_TYPE`). */
   describe(objectName: string): Promise<ObjectInfo>;
-  /** Forgets a cached describe, so the next run sees the schema afresh. */
-  forgetDescribe(objectName: string): void;
   dailyBudget(): Promise<Budget>;
   /** Lookups by key sized to one request each (`maxUrlBytes`: the longest query URL). */
   keyLookup(spec: MatchSpec, maxUrlBytes?: number): KeyLookup;

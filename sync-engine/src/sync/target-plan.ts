@@ -68,7 +68,6 @@ export async function planTargets(org: TargetOrg, integration: IntegrationDefini
     else if (!field.updateable) problems.push(`field ${objectName}.${mapping.field} is not updateable`);
   });
   if (!keyField || problems.length > 0) {
-    org.forgetDescribe(objectName);
     throw new RunFailure('schema', `The integration no longer fits the org: ${problems.join('; ')}.`);
   }
   const objects = new Map([[objectName, plan]]);

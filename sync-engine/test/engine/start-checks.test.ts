@@ -24,10 +24,7 @@ describe('start-up checks', () => {
       ],
       [{ ENGINE_PUBLIC_URL: 'engine.example.com' }, /ENGINE_PUBLIC_URL=engine\.example\.com is not valid/],
       [{ SF_LOGIN_URL: 'login.salesforce.com' }, /SF_LOGIN_URL=login\.salesforce\.com is not valid/],
-      [
-        { ENGINE_TICK_SECONDS: 'soon' },
-        /ENGINE_TICK_SECONDS=soon is not valid: a number of seconds above 0/
-      ],
+      [{ ENGINE_TICK_SECONDS: 'soon' }, /ENGINE_TICK_SECONDS=soon is not valid: a number of seconds above 0/],
       [{ ENGINE_RUN_HEARTBEAT_SECONDS: '0' }, /ENGINE_RUN_HEARTBEAT_SECONDS=0 is not valid/],
       [
         { LOG_LEVEL: 'loud' },

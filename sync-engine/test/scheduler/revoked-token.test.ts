@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import { QUEUES } from '../../src/scheduler/boss.js';
 import type { RunJob } from '../../src/scheduler/run-requests.js';
 import {
-  FINISHED,
   createIntegration,
+  endedRun,
   startSchedulerHarness,
   waitFor,
   type SchedulerHarness
@@ -29,10 +29,7 @@ describe('a token revoked at Salesforce', () => {
     h.org.faults.revokeRefreshTokens();
     now = new Date('2025-03-11T09:00:00Z');
     const [runId] = await h.engine.scheduler.tick();
-    const run = await waitFor('the run to fail', async () => {
-      const stored = await h.engine.ctx.store.runs.get(runId!);
-      return stored && FINISHED.includes(stored.status) && stored;
-    });
+    const run = await endedRun(h, runId!);
     assert.equal(run.status, 'Failed');
     assert.match(run.error!, /revoked or has expired.*reconnect the account/);
     assert.equal(run.attempts, 1);
@@ -57,10 +54,7 @@ describe('a token revoked at Salesforce', () => {
     const calls = h.org.calls.total;
     now = new Date('2025-03-12T09:00:00Z');
     const [runId] = await h.engine.scheduler.tick();
-    const run = await waitFor('the run to fail', async () => {
-      const stored = await h.engine.ctx.store.runs.get(runId!);
-      return stored && FINISHED.includes(stored.status) && stored;
-    });
+    const run = await endedRun(h, runId!);
     assert.equal(run.status, 'Failed');
     assert.match(run.error!, /reconnect the account/);
     assert.equal(await h.engine.scheduler.sweepQueued(), 0);

@@ -152,6 +152,14 @@ export async function waitFor<T>(
 export const COMPLETED = ['Completed', 'Completed with errors'];
 export const FINISHED = [...COMPLETED, 'Failed'];
 
+/** The engine's record of run `runId`, once it has finished. */
+export async function endedRun(h: SchedulerHarness, runId: string): Promise<RunRecord> {
+  return await waitFor(`the end of run ${runId}`, async () => {
+    const stored = await h.engine.ctx.store.runs.get(runId);
+    return stored && FINISHED.includes(stored.status) ? stored : undefined;
+  });
+}
+
 /** The engine's record of the run behind a `WalkMe_Sync_Run__c`, once it has finished. */
 export async function finishedRun(h: SchedulerHarness, sfRunId: string): Promise<RunRecord> {
   return await waitFor(`the stored end of run ${sfRunId}`, async () => {

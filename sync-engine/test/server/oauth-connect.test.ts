@@ -2,7 +2,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { connectThroughBrowser } from '../../demo/browser-oauth.js';
-import { missingPermissions } from '../../src/salesforce/permission-check.js';
+import { checkAccess } from '../../src/salesforce/permission-check.js';
 import { startEngineHarness, type EngineHarness } from './engine-harness.js';
 
 const get = (url: string, cookie?: string) =>
@@ -97,10 +97,22 @@ describe('connecting an org over OAuth (web server flow with PKCE)', () => {
     assert.ok(!h.logs.join('\n').includes(token), 'no token in the logs');
   });
 
-  test('the permission check names exactly what is missing', async () => {
+  test('the permission check names exactly what is missing; a read-only WalkMe_ field only warns', async () => {
     const conn = await h.engine.ctx.orgs.get(h.orgs.orgs.sandbox.orgId);
-    assert.deepEqual(await missingPermissions(conn), []);
-    const missing = await missingPermissions(conn, [
+    assert.deepEqual(await checkAccess(conn), { missing: [], warnings: [] });
+    const schema = h.orgs.orgs.sandbox.data.schema;
+    schema.setFieldUpdateable('Lead', 'WalkMe_NPS_Category__c', false);
+    try {
+      assert.deepEqual(await checkAccess(conn), {
+        missing: [],
+        warnings: [
+          'Lead: fields not editable by this user, so integrations cannot map them: WalkMe_NPS_Category__c'
+        ]
+      });
+    } finally {
+      schema.setFieldUpdateable('Lead', 'WalkMe_NPS_Category__c', true);
+    }
+    const { missing } = await checkAccess(conn, [
       { object: 'Missing_Object__c', read: true },
       { object: 'Organization', read: true, update: true }
     ]);

@@ -11,7 +11,6 @@ import { startOrgEmulator } from '../../emulators/org/start.js';
 import { csvFolderSource } from '../../src/sources/csv-source.js';
 import type { IntegrationDefinition } from '../../src/domain/integration.js';
 import type { ReportSource } from '../../src/sources/report-source.js';
-import { DescribeCache } from '../../src/salesforce/describe-cache.js';
 import { salesforceTargetOrg } from '../../src/salesforce/salesforce-target-org.js';
 import type { TargetOrg } from '../../src/sync/target-org.js';
 import type { RunOptions } from '../../src/sync/run-sync.js';
@@ -95,9 +94,9 @@ export function integrationFor(
 
 export const HEADER = ['Email', 'Last Login', 'Logins', 'NPS Category'];
 
-/** The org a run writes to, with a describe cache of its own so every run sees the schema afresh. */
+/** The org a run writes to (each run describes the schema afresh). */
 export function targetOrg(conn: Connection): TargetOrg {
-  return salesforceTargetOrg(conn, new DescribeCache());
+  return salesforceTargetOrg(conn);
 }
 
 /** Options that keep a test fast: no lock backoff to speak of, quick Bulk polling. */

@@ -102,6 +102,21 @@ describe('runSync: faults during the writes', () => {
     assert.equal(h.org.calls.byKind.composite, undefined);
   });
 
+  test('a failure while matching still gives every row read one outcome', async () => {
+    await freshReport();
+    const result = await run({
+      onProgress: (progress) => {
+        if (progress.phase === 'matching') h.org.faults.exhaustQuota();
+      }
+    });
+    h.org.quota.set({ remaining: 100_000 });
+    assert.equal(result.status, 'Failed');
+    assert.equal(result.failureKind, 'quota');
+    assert.ok(result.counts.read > 0, 'rows were read before the lookup failed');
+    assert.equal(sum(result.counts), result.counts.read);
+    assert.equal(result.counts.updated, 0);
+  });
+
   test('a revoked token stops the writes, typed from the refresh that failed, not from its wording', async () => {
     await freshReport();
     // A connection with a refresh token (as the engine's are): revoked mid-run, the next call's refresh fails.

@@ -22,6 +22,10 @@ export interface OrgSchema {
   /** Throws NOT_FOUND (404) for an unknown object, as `GET …/sobjects/{name}/describe` does. */
   describe(name: string, version: string): SObjectDescribe;
   describeGlobal(version: string): Record<string, unknown>;
+  /** Deletes a field, as an admin does in Setup: describe and SOQL stop knowing it (stored values stay hidden). */
+  deleteField(objectName: string, fieldName: string): void;
+  /** Makes a field read-only (or editable again) for the API user, as field-level security does. */
+  setFieldUpdateable(objectName: string, fieldName: string, updateable: boolean): void;
 }
 
 function eventFields(): FieldDef[] {
@@ -141,6 +145,24 @@ export function buildOrgSchema(objectsDir: string): OrgSchema {
         maxBatchSize: 200,
         sobjects: objects.map((o) => describeGlobalEntry(o, version))
       };
+    },
+    deleteField(objectName, fieldName) {
+      const def = fieldOf(objectName, fieldName);
+      const object = byName.get(objectName.toLowerCase())!;
+      object.fields = object.fields.filter((f) => f !== def);
+      object.fieldIndex.delete(def.name.toLowerCase());
+      if (def.relationshipName) object.relationshipIndex.delete(def.relationshipName.toLowerCase());
+    },
+    setFieldUpdateable(objectName, fieldName, updateable) {
+      const def = fieldOf(objectName, fieldName);
+      def.updateable = updateable;
+      def.createable = updateable;
     }
   };
+
+  function fieldOf(objectName: string, fieldName: string): FieldDef {
+    const def = byName.get(objectName.toLowerCase())?.fieldIndex.get(fieldName.toLowerCase());
+    if (!def) throw new Error(`No field ${objectName}.${fieldName} in the emulated org.`);
+    return def;
+  }
 }

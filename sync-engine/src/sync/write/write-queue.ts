@@ -64,20 +64,6 @@ export class WriteQueue {
     this.itemsByObject.clear();
   }
 
-  /** Settles every row still waiting for its records as failed, "not attempted", for `reason`. */
-  abandon(reason: string): void {
-    for (const state of this.rowsInWrite.values()) {
-      this.tally.emit(state.row, state.key, 'failed', {
-        recordIds: state.recordIds,
-        statusCode: 'NOT_ATTEMPTED',
-        reason: `not attempted: ${reason}`
-      });
-    }
-    this.rowsInWrite.clear();
-    this.rowOfRecord.clear();
-    this.itemsByObject.clear();
-  }
-
   private settle(result: WriteResult): void {
     const rowNumber = this.rowOfRecord.get(result.id);
     if (rowNumber === undefined) return;
