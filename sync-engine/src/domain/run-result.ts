@@ -58,6 +58,8 @@ export interface RunResult {
   error?: string;
   /** What kind of failure `error` is. */
   failureKind?: FailureKind;
+  /** Why the run record could not be closed when the run ended (the engine delivers it later). */
+  runRecordPending?: string;
   /** Human-readable log lines, in order. */
   log: string[];
 }

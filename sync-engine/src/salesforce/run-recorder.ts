@@ -45,6 +45,8 @@ export async function recordRunStart(conn: Connection, start: RunStart): Promise
     Report_Name__c: start.integration.reportName,
     Target_Object__c: start.integration.targetObject,
     Start_Time__c: start.startedAt.toISOString(),
+    // Run Now stays blocked only while this is recent (RunRequestService.STALE_AFTER_MINUTES).
+    Engine_Heartbeat__c: start.startedAt.toISOString(),
     ...(start.integration.id ? { Integration__c: start.integration.id } : {})
   };
   if (start.runId) return saveOne(conn, 'WalkMe_Sync_Run__c', { Id: start.runId, ...fields }, false);

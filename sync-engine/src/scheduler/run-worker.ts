@@ -8,6 +8,10 @@ import { findIntegration } from '../salesforce/integration-reader.js';
 import { soqlLiteral } from '../domain/soql-literal.js';
 import { salesforceTargetOrg } from '../salesforce/salesforce-target-org.js';
 import { NeedsReconnectionError } from '../salesforce/org-connections.js';
+import { deliverPendingClosings } from './run-closings.js';
+
+/** How often a running run stamps `Engine_Heartbeat__c` on its org record (Run Now's staleness is 15 minutes). */
+const ORG_HEARTBEAT_MS = 5 * 60_000;
 import type { EngineContext } from '../context/engine-context.js';
 import type { RunRecord } from '../store/runs.js';
 import { runSync } from '../sync/run-sync.js';
@@ -90,20 +94,54 @@ export class RunWorker {
                 Trigger__c: run.trigger,
                 Dry_Run__c: run.dryRun,
                 Report_Name__c: integration.reportName,
-                Target_Object__c: integration.targetObject
+                Target_Object__c: integration.targetObject,
+                Engine_Heartbeat__c: new Date().toISOString()
               })) as { id: string }
             ).id;
           await store.runs.setSfRunId(runId, sfRunId);
         }
-        const result = await runSync({
-          org: salesforceTargetOrg(conn),
-          integration,
-          source: this.ctx.source,
-          options: { trigger: run.trigger, runId: sfRunId, dryRun: run.dryRun }
-        });
+        // The org's record shows the engine is still on it, so Run Now is not blocked by a run nobody works on.
+        const recordId = sfRunId;
+        const orgBeat = setInterval(() => {
+          conn
+            .sobject('WalkMe_Sync_Run__c')
+            .update({ Id: recordId, Engine_Heartbeat__c: new Date().toISOString() })
+            .catch((error: unknown) => log.warn({ err: String(error) }, 'run record heartbeat not written'));
+        }, ORG_HEARTBEAT_MS);
+        let result;
+        try {
+          result = await runSync({
+            org: salesforceTargetOrg(conn),
+            integration,
+            source: this.ctx.source,
+            options: { trigger: run.trigger, runId: sfRunId, dryRun: run.dryRun }
+          });
+        } finally {
+          clearInterval(orgBeat);
+        }
         if (run.attempts > 1)
           result.log.unshift(`Attempt ${run.attempts}: the previous attempt was interrupted.`);
-        await store.db.transaction((tx) => store.runs.finish(runId, result, tx));
+        await store.db.transaction(async (tx) => {
+          await store.runs.finish(runId, result, tx);
+          if (result.runRecordPending) {
+            const closing = {
+              runId,
+              orgId: run.orgId,
+              sfRunId: recordId,
+              integrationId: run.integrationId,
+              result
+            };
+            await store.pendingClosings.keep(closing, tx);
+          }
+        });
+        if (result.runRecordPending) {
+          log.warn(
+            { reason: result.runRecordPending },
+            'run record kept to close on the next contact with the org'
+          );
+        } else {
+          await deliverPendingClosings(this.ctx, run.orgId);
+        }
         if (result.failureKind === 'revoked') {
           throw await this.ctx.orgs.markRevoked(run.orgId, result.error!);
         }

@@ -13,6 +13,7 @@ import type { EngineContext } from '../context/engine-context.js';
 import { QUEUES } from './boss.js';
 import { failureKindOf } from '../salesforce/salesforce-errors.js';
 import { pushCatalog, refreshCatalog } from './catalog-push.js';
+import { deliverPendingClosings } from './run-closings.js';
 import { closeOrphanedScheduledRuns } from './orphaned-runs.js';
 import { RunNowListener } from './run-now-listener.js';
 import { enqueueRun, requestRun, type RunJob } from './run-requests.js';
@@ -65,6 +66,9 @@ export class Scheduler {
     this.ctx.accountEvents.on('revoked', this.#onDisconnected);
     if (this.#runNow)
       await this.#eachConnectedOrg('Run Now subscription', (orgId) => this.runNow.subscribe(orgId));
+    await this.#eachConnectedOrg('late run record closing', (orgId) =>
+      deliverPendingClosings(this.ctx, orgId)
+    );
   }
 
   async stop(): Promise<void> {
@@ -83,6 +87,9 @@ export class Scheduler {
    * backoff; it never keeps the schedules or Run Now from starting.
    */
   async connected(orgId: string): Promise<void> {
+    await deliverPendingClosings(this.ctx, orgId).catch((error: unknown) =>
+      this.ctx.logger.warn({ orgId, err: String(error) }, 'closing earlier run records failed')
+    );
     await this.#pushCatalogTo(orgId, 0);
     await this.refreshOrg(orgId).catch((error: unknown) =>
       this.ctx.logger.warn({ orgId, err: String(error) }, "reading the new connection's integrations failed")
@@ -162,6 +169,10 @@ export class Scheduler {
   async sweepQueued(): Promise<number> {
     let found = 0;
     const grace = this.ctx.config.scheduler.orphanGraceSeconds;
+    // Run records the org could not take when their runs ended are closed first, from what the store kept.
+    await this.#eachConnectedOrg('late run record closing', (orgId) =>
+      deliverPendingClosings(this.ctx, orgId)
+    );
     await this.#eachConnectedOrg('queued-run sweep', (orgId) =>
       this.ctx.orgs.use(orgId, async (conn) => {
         const queued = (

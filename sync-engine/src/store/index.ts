@@ -3,6 +3,7 @@ import { AccountStore } from './accounts.js';
 import { CatalogStore } from './catalog.js';
 import type { Db } from './db.js';
 import { OperatorSessionStore } from './operator-sessions.js';
+import { PendingClosingStore } from './pending-closings.js';
 import { RunStore } from './runs.js';
 import { ScheduleStore, type NextDue } from './schedules.js';
 import type { TokenCipher } from './token-cipher.js';
@@ -15,6 +16,7 @@ export interface Store {
   catalog: CatalogStore;
   schedules: ScheduleStore;
   operators: OperatorSessionStore;
+  pendingClosings: PendingClosingStore;
 }
 
 export function createStore(db: Db, cipher: TokenCipher, nextDue: NextDue): Store {
@@ -25,6 +27,7 @@ export function createStore(db: Db, cipher: TokenCipher, nextDue: NextDue): Stor
     runs: new RunStore(db),
     catalog: new CatalogStore(db),
     schedules: new ScheduleStore(db, nextDue),
-    operators: new OperatorSessionStore(db)
+    operators: new OperatorSessionStore(db),
+    pendingClosings: new PendingClosingStore(db)
   };
 }

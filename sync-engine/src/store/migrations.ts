@@ -125,6 +125,23 @@ export const migrations: Migration[] = [
       );
       CREATE INDEX operator_sessions_checked_at ON operator_sessions (checked_at);
     `
+  },
+  {
+    version: 4,
+    name: 'run closings the org could not take yet, delivered on the next contact',
+    sql: `
+      CREATE TABLE pending_closings (
+        run_id text PRIMARY KEY REFERENCES runs (id) ON DELETE CASCADE,
+        org_id text NOT NULL,
+        sf_run_id text NOT NULL,
+        integration_id text,
+        result jsonb NOT NULL,
+        attempts integer NOT NULL DEFAULT 0,
+        last_error text,
+        created_at timestamptz NOT NULL DEFAULT now()
+      );
+      CREATE INDEX pending_closings_org ON pending_closings (org_id);
+    `
   }
 ];
 

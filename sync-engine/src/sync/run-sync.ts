@@ -112,7 +112,10 @@ class SyncRun {
         });
         result.runId = runId;
       } catch (error) {
-        result.log.push(`The run record could not be written: ${this.org.failure(error).advice}`);
+        const reason = this.org.failure(error).advice;
+        result.log.push(`The run record could not be written: ${reason}`);
+        result.runId = runId;
+        result.runRecordPending = reason;
       }
     }
     result.apiCalls = calls();

@@ -238,9 +238,15 @@ export default class IntegrationList extends LightningElement {
 
   async runNow(row) {
     try {
-      await runNow({ integrationId: row.id, dryRun: false });
+      const queued = await runNow({ integrationId: row.id, dryRun: false });
       this.queuedRuns = { ...this.queuedRuns, [row.id]: 'Queued' };
-      this.toast('Run queued', `${row.name} starts within seconds. Its row shows the progress.`, 'success');
+      // Earlier runs the engine stopped working on no longer block Run Now: the toast says which.
+      const notice = queued?.notice ? ` ${queued.notice}` : '';
+      this.toast(
+        'Run queued',
+        `${row.name} starts within seconds. Its row shows the progress.${notice}`,
+        notice ? 'warning' : 'success'
+      );
       this.schedulePoll();
     } catch (error) {
       this.toast(`${row.name} was not run`, reduceErrors(error), 'error');

@@ -202,7 +202,7 @@ describe('c-integration-list', () => {
 
   describe('Run Now', () => {
     it('queues a run, confirms with a toast and shows the row as Queued', async () => {
-      runNow.mockResolvedValue('a02000000000009AAA');
+      runNow.mockResolvedValue({ runId: 'a02000000000009AAA', notice: null });
       const { element, toasts } = await mountList();
       await flushPromises();
 
@@ -220,6 +220,25 @@ describe('c-integration-list', () => {
       const row = table(element).data[0];
       expect(row.lastRunLabel).toBe('Queued');
       expect(row.lastRunBadgeClass).toBe('');
+    });
+
+    it('says in the toast when earlier stale runs no longer blocked it', async () => {
+      const notice =
+        'R-000012 (Running) showed no sign of the sync engine for 15 minutes, so it no longer blocks Run Now; the engine closes it with its result when it can.';
+      runNow.mockResolvedValue({ runId: 'a02000000000009AAA', notice });
+      const { element, toasts } = await mountList();
+      await flushPromises();
+
+      rowAction(element, 'run_now', INTEGRATIONS[0]);
+      await flushPromises();
+
+      expect(toasts).toEqual([
+        {
+          title: 'Run queued',
+          message: `Logins Review → Lead by Email starts within seconds. Its row shows the progress. ${notice}`,
+          variant: 'warning'
+        }
+      ]);
     });
 
     it('says why when the run is refused', async () => {
