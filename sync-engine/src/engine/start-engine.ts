@@ -18,6 +18,7 @@ import { createStore } from '../store/index.js';
 import { openDb } from '../store/open-db.js';
 import { loadTokenCipher } from '../store/token-cipher.js';
 import { createApp, listen } from '../server/app.js';
+import type { SubscriptionState } from '../scheduler/run-now-listener.js';
 import type { AccountEvents, EngineContext } from '../context/engine-context.js';
 import { createLogger, type Logger } from '../logging/logger.js';
 import { OrgConnections } from '../salesforce/org-connections.js';
@@ -81,6 +82,15 @@ export async function checkReportSource(
   }
 }
 
+/** An org's Run Now subscription in words, for the console. */
+function describeSubscription(state: SubscriptionState | undefined): string | undefined {
+  if (!state) return undefined;
+  if (state.state === 'listening') return `listening since ${state.since.toISOString()}`;
+  if (state.state === 'retrying')
+    return `reconnecting at ${state.nextAttemptAt.toISOString()} (${state.reason})`;
+  return `stopped (${state.reason})`;
+}
+
 export async function startEngine(config: EngineConfig, options: EngineOptions): Promise<Engine> {
   if (options.role === 'all') checkExposure(config);
   if (options.demoOperator && !isLoopbackHost(config.host)) {
@@ -142,7 +152,10 @@ export async function startEngine(config: EngineConfig, options: EngineOptions):
     // Listening comes first: a port in use ends the start here, before any run or schedule is taken on.
     try {
       ({ server, url } = await listen(
-        createApp(ctx, { demoOperator: options.demoOperator === true }),
+        createApp(ctx, {
+          demoOperator: options.demoOperator === true,
+          runNowStatus: (orgId) => describeSubscription(scheduler.runNow.state(orgId))
+        }),
         config.port,
         config.host
       ));

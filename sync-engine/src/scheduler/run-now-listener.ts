@@ -1,8 +1,11 @@
 /**
  * Run Now: each connected org publishes `WalkMe_Run_Request__e` when an admin presses the button; the engine
  * listens over the Streaming API (jsforce's CometD client) and starts the run at once. The last event handled
- * is stored, so a resubscription (after a dropped session or a restart) replays what came after it; the
- * Queued-run sweep covers anything older than the org's event retention.
+ * is stored, so a resubscription (after a dropped session or a restart) replays what came after it. A stored
+ * replay id the org no longer retains (events are kept 72 hours) is refused by the subscribe: the listener
+ * then takes new events only and sweeps Queued runs at once, so nothing requested meanwhile is lost. A lost
+ * subscription is tried again with capped exponential backoff and jitter; only a refused session drops the
+ * org's cached connection (to renew its token), and a revoked one stops until the account is reconnected.
  */
 import type { Connection } from '@jsforce/jsforce-node';
 import { StreamingExtension, type Client } from '@jsforce/jsforce-node/lib/api/streaming.js';
@@ -30,6 +33,22 @@ interface FayeClientInternals {
 /** Faye's `Client.DISCONNECTED` state: the client stops cycling its connection. */
 const FAYE_DISCONNECTED = 4;
 
+/** Where an org's Run Now subscription stands, for the console. */
+export type SubscriptionState =
+  | { state: 'listening'; since: Date }
+  | { state: 'retrying'; reason: string; nextAttemptAt: Date }
+  | { state: 'stopped'; reason: string };
+
+/** The wait before resubscription attempt `attempt` (0-based): doubling from `baseMs`, capped, full jitter. */
+export function resubscribeDelay(
+  attempt: number,
+  baseMs: number,
+  capMs = 5 * 60_000,
+  random = Math.random
+): number {
+  return Math.round(random() * Math.min(capMs, baseMs * 2 ** attempt));
+}
+
 interface RunRequestMessage {
   payload?: { Integration_Id__c?: string; Run_Id__c?: string; Dry_Run__c?: boolean };
   event?: { replayId?: number };
@@ -37,36 +56,70 @@ interface RunRequestMessage {
 
 export class RunNowListener {
   readonly #clients = new Map<string, Client>();
+  readonly #states = new Map<string, SubscriptionState>();
+  readonly #attempts = new Map<string, number>();
   #stopped = false;
 
   constructor(
     private readonly ctx: EngineContext,
     private readonly boss: PgBoss,
-    private readonly resubscribeDelayMs = 2_000
+    /** Called when requests may have been missed (a replay id the org no longer retains): sweeps Queued runs. */
+    private readonly onMissedEvents: (orgId: string) => Promise<unknown> = async () => undefined,
+    private readonly resubscribeBaseMs = 2_000
   ) {}
 
   get subscribedOrgs(): string[] {
     return [...this.#clients.keys()];
   }
 
+  state(orgId: string): SubscriptionState | undefined {
+    return this.#states.get(orgId);
+  }
+
   async subscribe(orgId: string): Promise<void> {
+    const stored = await this.ctx.store.accounts.runRequestReplayId(orgId);
+    try {
+      await this.#subscribeFrom(orgId, stored ?? -1);
+    } catch (error) {
+      if (stored == null || failureKindOf(error) === 'revoked') throw error;
+      // Refused from the stored replay id (past the org's retention): new events only, and a sweep now.
+      this.ctx.logger.warn(
+        { orgId, replayId: stored, err: String(error) },
+        'Run Now replay refused: listening for new events and sweeping Queued runs'
+      );
+      await this.ctx.store.accounts.forgetRunRequestReplayId(orgId);
+      await this.#subscribeFrom(orgId, -1);
+      await this.onMissedEvents(orgId);
+    }
+    this.#attempts.delete(orgId);
+    this.#states.set(orgId, { state: 'listening', since: new Date() });
+  }
+
+  async #subscribeFrom(orgId: string, replayId: number): Promise<void> {
     await this.unsubscribe(orgId);
     const conn: Connection = await this.ctx.orgs.get(orgId);
-    const replayId = (await this.ctx.store.accounts.runRequestReplayId(orgId)) ?? -1;
     const client = conn.streaming.createClient([
-      new StreamingExtension.AuthFailure(() => this.#resubscribe(orgId, 'the streaming session was refused')),
+      new StreamingExtension.AuthFailure(() =>
+        this.#resubscribe(orgId, 'the streaming session was refused', { authFailed: true })
+      ),
       new StreamingExtension.Replay(RUN_REQUEST_CHANNEL, replayId)
     ]);
     this.#clients.set(orgId, client);
-    await client.subscribe(RUN_REQUEST_CHANNEL, (message: RunRequestMessage) => {
-      void this.#handle(orgId, message);
-    });
+    try {
+      await client.subscribe(RUN_REQUEST_CHANNEL, (message: RunRequestMessage) => {
+        void this.#handle(orgId, message);
+      });
+    } catch (error) {
+      await this.unsubscribe(orgId);
+      throw error;
+    }
     this.ctx.logger.info({ orgId, replayId }, 'listening for Run Now');
   }
 
   async unsubscribe(orgId: string): Promise<void> {
     const client = this.#clients.get(orgId) as unknown as FayeClientInternals | undefined;
     this.#clients.delete(orgId);
+    if (this.#states.get(orgId)?.state === 'listening') this.#states.delete(orgId);
     if (!client) return;
     // Faye's disconnect() only acts on a connected client and only closes its transport once the server
     // answers; closing the dispatcher ourselves ends its long-poll and retry timers in every state.
@@ -86,6 +139,11 @@ export class RunNowListener {
       envelope.request = null;
     }
     dispatcher?._envelopes?.clear();
+  }
+
+  /** Subscribes, or, failing that, keeps trying with backoff (unless the account was revoked). */
+  async subscribeOrRetry(orgId: string): Promise<void> {
+    await this.subscribe(orgId).catch((error: unknown) => this.#failed(orgId, error));
   }
 
   async stop(): Promise<void> {
@@ -119,17 +177,40 @@ export class RunNowListener {
     }
   }
 
-  /** A refused session: renew the token and subscribe again from the last event seen, unless revoked. */
-  #resubscribe(orgId: string, reason: string): void {
-    this.ctx.logger.warn({ orgId, reason }, 'Run Now subscription lost');
+  #failed(orgId: string, error: unknown): void {
+    if (failureKindOf(error) === 'revoked') {
+      // The account is marked; reconnecting it subscribes again.
+      this.#states.set(orgId, { state: 'stopped', reason: String(error) });
+      return;
+    }
+    this.#resubscribe(orgId, String(error), { authFailed: false });
+  }
+
+  /**
+   * A lost subscription: subscribe again from the last event seen, after a backoff. Only a refused session
+   * drops the cached connection (its token is renewed on the next use).
+   */
+  #resubscribe(orgId: string, reason: string, cause: { authFailed: boolean }): void {
+    if (this.#stopped) return;
+    const attempt = this.#attempts.get(orgId) ?? 0;
+    this.#attempts.set(orgId, attempt + 1);
+    const delay = resubscribeDelay(attempt, this.resubscribeBaseMs);
+    this.#states.set(orgId, { state: 'retrying', reason, nextAttemptAt: new Date(Date.now() + delay) });
+    this.ctx.logger.warn({ orgId, reason, attempt, retryInMs: delay }, 'Run Now subscription lost');
     void this.unsubscribe(orgId);
-    this.ctx.orgs.forget(orgId);
-    setTimeout(() => {
-      if (this.#stopped) return;
-      this.subscribe(orgId).catch((error) => {
-        if (failureKindOf(error) === 'revoked') return; // the account is marked; reconnecting it subscribes again
-        this.#resubscribe(orgId, String(error));
-      });
-    }, this.resubscribeDelayMs).unref();
+    if (cause.authFailed) this.ctx.orgs.forget(orgId);
+    setTimeout(() => void this.#retry(orgId), delay).unref();
+  }
+
+  /** Tries again while the account is still connected (a disconnect or a revocation ends the retries). */
+  async #retry(orgId: string): Promise<void> {
+    if (this.#stopped) return;
+    const account = await this.ctx.store.accounts.get(orgId).catch(() => undefined);
+    if (account?.status !== 'connected') {
+      this.#states.delete(orgId);
+      this.#attempts.delete(orgId);
+      return;
+    }
+    await this.subscribeOrRetry(orgId);
   }
 }

@@ -40,7 +40,7 @@ export class Scheduler {
     private readonly boss: PgBoss,
     private readonly clock: () => Date = () => new Date()
   ) {
-    this.runNow = new RunNowListener(ctx, boss);
+    this.runNow = new RunNowListener(ctx, boss, () => this.sweepQueued());
   }
 
   #runNow = true;
@@ -65,7 +65,7 @@ export class Scheduler {
     this.ctx.accountEvents.on('disconnected', this.#onDisconnected);
     this.ctx.accountEvents.on('revoked', this.#onDisconnected);
     if (this.#runNow)
-      await this.#eachConnectedOrg('Run Now subscription', (orgId) => this.runNow.subscribe(orgId));
+      await this.#eachConnectedOrg('Run Now subscription', (orgId) => this.runNow.subscribeOrRetry(orgId));
     await this.#eachConnectedOrg('late run record closing', (orgId) =>
       deliverPendingClosings(this.ctx, orgId)
     );
@@ -94,13 +94,7 @@ export class Scheduler {
     await this.refreshOrg(orgId).catch((error: unknown) =>
       this.ctx.logger.warn({ orgId, err: String(error) }, "reading the new connection's integrations failed")
     );
-    if (this.#runNow) {
-      await this.runNow
-        .subscribe(orgId)
-        .catch((error: unknown) =>
-          this.ctx.logger.warn({ orgId, err: String(error) }, 'Run Now subscription failed')
-        );
-    }
+    if (this.#runNow) await this.runNow.subscribeOrRetry(orgId);
   }
 
   readonly #catalogRetries = new Set<NodeJS.Timeout>();

@@ -28,6 +28,8 @@ const SIGN_IN_WINDOW_MINUTES = 10;
 export interface AppOptions {
   /** `npm start` on loopback: its operator is signed in automatically (and the console says so). */
   demoOperator?: boolean;
+  /** Where an org's Run Now subscription stands, in words, when this process listens for it. */
+  runNowStatus?: (orgId: string) => string | undefined;
 }
 
 export function createApp(ctx: EngineContext, options: AppOptions = {}) {
@@ -130,6 +132,7 @@ export function createApp(ctx: EngineContext, options: AppOptions = {}) {
     res.type('html').send(
       renderConsole({
         operator,
+        runNowStatus: options.runNowStatus ?? (() => undefined),
         accounts: mine(await ctx.store.accounts.list()),
         integrations: mine(await ctx.store.schedules.list()),
         runs: await ctx.store.runs.recent(

@@ -10,6 +10,7 @@ import type { Operator } from './operator-auth.js';
 
 export interface ConsoleData {
   operator: Operator;
+  runNowStatus: (orgId: string) => string | undefined;
   accounts: Account[];
   integrations: ScheduledIntegration[];
   runs: RunRecord[];
@@ -32,6 +33,8 @@ function accountRows(data: ConsoleData): string {
       (a) => `<tr><td>${e(a.environment)}</td><td>${e(a.orgName)}<br><small>${e(a.orgId)}</small></td>
 <td>${e(a.username)}</td><td class="status-${e(a.status)}">${e(a.status === 'connected' ? 'Connected' : 'Needs reconnection')}${
         a.statusMessage ? `<br><small>${e(a.statusMessage)}</small>` : ''
+      }${
+        data.runNowStatus(a.orgId) ? `<br><small>Run Now: ${e(data.runNowStatus(a.orgId))}</small>` : ''
       }</td><td>${e(when(a.connectedAt))}</td><td>${e(when(a.lastHeartbeatAt))}</td>
 <td><a href="/oauth/connect?environment=${e(a.environment)}&amp;loginUrl=${e(encodeURIComponent(a.loginUrl))}">Reconnect</a>
 <form method="post" action="/accounts/${e(encodeURIComponent(a.orgId))}/disconnect"><input type="hidden" name="csrf" value="${e(

@@ -203,6 +203,11 @@ export class AccountStore {
     return row?.id ? Number(row.id) : null;
   }
 
+  /** Forgets the last event seen (the org no longer retains it): the next subscription takes new events. */
+  async forgetRunRequestReplayId(orgId: string): Promise<void> {
+    await this.db.query('UPDATE accounts SET run_request_replay_id = NULL WHERE org_id = $1', [orgId]);
+  }
+
   async saveRunRequestReplayId(orgId: string, replayId: number): Promise<void> {
     await this.db.query(
       `UPDATE accounts SET run_request_replay_id = greatest(coalesce(run_request_replay_id, 0), $2) WHERE org_id = $1`,

@@ -12,6 +12,8 @@ import {
   waitFor,
   type SchedulerHarness
 } from './scheduler-harness.js';
+import { resubscribeDelay } from '../../src/scheduler/run-now-listener.js';
+import { signInThroughBrowser } from '../../demo/browser-oauth.js';
 
 describe('Run Now over the Streaming API', () => {
   let h: SchedulerHarness;
@@ -126,6 +128,34 @@ describe('Run Now over the Streaming API', () => {
     assert.match(
       String(h.org.data.find('WalkMe_Sync_Run__c', sfRunId)!.Error_Summary__c),
       /no longer exists/
+    );
+  });
+
+  test('a replay id the org no longer retains falls back to new events and sweeps Queued runs at once', async () => {
+    const engine = h.engine;
+    await engine.ctx.store.accounts.saveRunRequestReplayId(h.orgId, 999_999);
+    const missed = await insertQueuedRun(h, integrationId);
+    await engine.scheduler.runNow.subscribe(h.orgId);
+    assert.equal(engine.scheduler.runNow.state(h.orgId)?.state, 'listening');
+    assert.ok(h.logs.some((line) => line.includes('Run Now replay refused')));
+    await waitFor('the swept run to finish', () => FINISHED.includes(orgRunStatus(h, missed)!));
+    assert.equal(await engine.ctx.store.accounts.runRequestReplayId(h.orgId), null);
+    // New events arrive on the fallback subscription.
+    const sfRunId = await insertQueuedRun(h, integrationId);
+    await publishRunRequest(h, integrationId, sfRunId);
+    await waitFor('the new request to finish', () => FINISHED.includes(orgRunStatus(h, sfRunId)!));
+    // The console shows each org's subscription.
+    const { cookie } = await signInThroughBrowser(engine.url!, 'sandbox');
+    const page = await (await fetch(`${engine.url}/`, { headers: { cookie: cookie! } })).text();
+    assert.match(page, /Run Now: listening since \d{4}-/);
+  });
+
+  test('resubscription waits grow by doubling up to a cap, with full jitter', () => {
+    const top = (attempt: number) => resubscribeDelay(attempt, 2_000, 300_000, () => 1);
+    assert.deepEqual([0, 1, 2, 3, 10].map(top), [2_000, 4_000, 8_000, 16_000, 300_000]);
+    assert.equal(
+      resubscribeDelay(3, 2_000, 300_000, () => 0.5),
+      8_000
     );
   });
 });
