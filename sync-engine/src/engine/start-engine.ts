@@ -18,6 +18,7 @@ import { createStore } from '../store/index.js';
 import { openDb } from '../store/open-db.js';
 import { loadTokenCipher } from '../store/token-cipher.js';
 import { createApp, listen } from '../server/app.js';
+import type { RunNowStatus } from '../server/health.js';
 import type { SubscriptionState } from '../scheduler/run-now-listener.js';
 import type { AccountEvents, EngineContext } from '../context/engine-context.js';
 import { createLogger, type Logger } from '../logging/logger.js';
@@ -82,13 +83,18 @@ export async function checkReportSource(
   }
 }
 
-/** An org's Run Now subscription in words, for the console. */
-function describeSubscription(state: SubscriptionState | undefined): string | undefined {
+/** An org's Run Now subscription, for the console and `/healthz`. */
+function describeSubscription(state: SubscriptionState | undefined): RunNowStatus | undefined {
   if (!state) return undefined;
-  if (state.state === 'listening') return `listening since ${state.since.toISOString()}`;
-  if (state.state === 'retrying')
-    return `reconnecting at ${state.nextAttemptAt.toISOString()} (${state.reason})`;
-  return `stopped (${state.reason})`;
+  if (state.state === 'listening')
+    return { listening: true, text: `listening since ${state.since.toISOString()}` };
+  if (state.state === 'retrying') {
+    return {
+      listening: false,
+      text: `reconnecting at ${state.nextAttemptAt.toISOString()} (${state.reason})`
+    };
+  }
+  return { listening: false, text: `stopped (${state.reason})` };
 }
 
 export async function startEngine(config: EngineConfig, options: EngineOptions): Promise<Engine> {

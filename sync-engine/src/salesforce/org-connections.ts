@@ -54,6 +54,7 @@ export function oauthApp(
 
 export class OrgConnections {
   readonly #cache = new Map<string, Promise<Connection>>();
+  readonly #open = new Map<string, Connection>();
 
   constructor(
     private readonly store: Store,
@@ -66,7 +67,10 @@ export class OrgConnections {
   async get(orgId: string): Promise<Connection> {
     let pending = this.#cache.get(orgId);
     if (!pending) {
-      pending = this.#open(orgId);
+      pending = this.#connect(orgId).then((conn) => {
+        this.#open.set(orgId, conn);
+        return conn;
+      });
       this.#cache.set(orgId, pending);
       pending.catch(() => this.#cache.delete(orgId));
     }
@@ -107,6 +111,12 @@ export class OrgConnections {
 
   forget(orgId: string): void {
     this.#cache.delete(orgId);
+    this.#open.delete(orgId);
+  }
+
+  /** The org's API usage as its last answer reported it (`Sforce-Limit-Info`), without calling it. */
+  lastApiUsage(orgId: string): { used: number; limit: number } | undefined {
+    return this.#open.get(orgId)?.limitInfo?.apiUsage;
   }
 
   async #account(orgId: string): Promise<Account> {
@@ -121,7 +131,7 @@ export class OrgConnections {
     return account;
   }
 
-  async #open(orgId: string): Promise<Connection> {
+  async #connect(orgId: string): Promise<Connection> {
     const account = await this.#account(orgId);
     const refreshToken = await this.store.accounts.refreshToken(orgId);
     const oauth2 = oauthApp(this.config, account.environment, account.loginUrl);

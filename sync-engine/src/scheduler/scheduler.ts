@@ -104,6 +104,7 @@ export class Scheduler {
       const cached = await this.ctx.store.catalog.list();
       const reports = cached.length ? cached : await refreshCatalog(this.ctx, this.clock());
       await this.ctx.orgs.use(orgId, (conn) => pushCatalog(conn, reports));
+      await this.ctx.store.accounts.recordCatalogPush(orgId, this.clock());
     } catch (error) {
       const kind = failureKindOf(error);
       if (kind === 'revoked') return; // the account is marked; reconnecting it sets the org up again
@@ -209,9 +210,10 @@ export class Scheduler {
 
   async pushCatalogToAll(): Promise<void> {
     const reports = await refreshCatalog(this.ctx, this.clock());
-    await this.#eachConnectedOrg('catalog push', (orgId) =>
-      this.ctx.orgs.use(orgId, (conn) => pushCatalog(conn, reports))
-    );
+    await this.#eachConnectedOrg('catalog push', async (orgId) => {
+      await this.ctx.orgs.use(orgId, (conn) => pushCatalog(conn, reports));
+      await this.ctx.store.accounts.recordCatalogPush(orgId, this.clock());
+    });
   }
 
   /** `fn` for each connected org in turn; an org's failure is logged (`<what> failed`) and the next goes on. */

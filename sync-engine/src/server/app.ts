@@ -20,6 +20,7 @@ import { mayOperate, OperatorAuth, operatorOf } from './operator-auth.js';
 import { PAGE_STYLE_HASH } from './html.js';
 import { SessionCookies } from './session-cookie.js';
 import { signInRoutes, signOutRoute } from './signin-routes.js';
+import { engineHealth, type RunNowStatus } from './health.js';
 
 /** Sign-in, connect and callback requests one client address may make per window (each sign-in makes two). */
 export const SIGN_IN_ATTEMPTS = 40;
@@ -28,8 +29,8 @@ const SIGN_IN_WINDOW_MINUTES = 10;
 export interface AppOptions {
   /** `npm start` on loopback: its operator is signed in automatically (and the console says so). */
   demoOperator?: boolean;
-  /** Where an org's Run Now subscription stands, in words, when this process listens for it. */
-  runNowStatus?: (orgId: string) => string | undefined;
+  /** Where an org's Run Now subscription stands, when this process listens for it. */
+  runNowStatus?: (orgId: string) => RunNowStatus | undefined;
 }
 
 export function createApp(ctx: EngineContext, options: AppOptions = {}) {
@@ -78,13 +79,24 @@ export function createApp(ctx: EngineContext, options: AppOptions = {}) {
   app.use(connectRoute(ctx, sessions));
   app.use(oauthCallbackRoute(ctx, sessions, auth));
 
-  app.get('/healthz', async (_req: Request, res: Response) => {
+  // Anyone may ask whether the engine is up; the per-org detail (org ids, quota) answers whoever may read metrics.
+  app.get('/healthz', async (req: Request, res: Response) => {
+    const detailed = !metricsRefusal(
+      ctx.config.metricsToken,
+      req.socket.remoteAddress,
+      req.headers.authorization
+    );
     try {
       await ctx.store.db.query('SELECT 1');
-      res.json({ status: 'ok', database: ctx.store.db.kind });
     } catch (error) {
       res.status(503).json({ status: 'unavailable', reason: String(error) });
+      return;
     }
+    const health = await engineHealth(ctx, options.runNowStatus ?? (() => undefined));
+    const { orgs, ...summary } = health;
+    res.json(
+      detailed ? health : { ...summary, orgs: { total: orgs.length, ok: orgs.filter((o) => o.ok).length } }
+    );
   });
 
   app.get('/metrics', async (req: Request, res: Response) => {

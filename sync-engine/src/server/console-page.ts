@@ -6,11 +6,12 @@ import type { Account } from '../store/accounts.js';
 import type { RunRecord } from '../store/runs.js';
 import type { ScheduledIntegration } from '../store/schedules.js';
 import { escapeHtml as e, page } from './html.js';
+import type { RunNowStatus } from './health.js';
 import type { Operator } from './operator-auth.js';
 
 export interface ConsoleData {
   operator: Operator;
-  runNowStatus: (orgId: string) => string | undefined;
+  runNowStatus: (orgId: string) => RunNowStatus | undefined;
   accounts: Account[];
   integrations: ScheduledIntegration[];
   runs: RunRecord[];
@@ -34,7 +35,7 @@ function accountRows(data: ConsoleData): string {
 <td>${e(a.username)}</td><td class="status-${e(a.status)}">${e(a.status === 'connected' ? 'Connected' : 'Needs reconnection')}${
         a.statusMessage ? `<br><small>${e(a.statusMessage)}</small>` : ''
       }${
-        data.runNowStatus(a.orgId) ? `<br><small>Run Now: ${e(data.runNowStatus(a.orgId))}</small>` : ''
+        data.runNowStatus(a.orgId) ? `<br><small>Run Now: ${e(data.runNowStatus(a.orgId)!.text)}</small>` : ''
       }</td><td>${e(when(a.connectedAt))}</td><td>${e(when(a.lastHeartbeatAt))}</td>
 <td><a href="/oauth/connect?environment=${e(a.environment)}&amp;loginUrl=${e(encodeURIComponent(a.loginUrl))}">Reconnect</a>
 <form method="post" action="/accounts/${e(encodeURIComponent(a.orgId))}/disconnect"><input type="hidden" name="csrf" value="${e(

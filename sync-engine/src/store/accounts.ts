@@ -203,6 +203,18 @@ export class AccountStore {
     return row?.id ? Number(row.id) : null;
   }
 
+  async recordCatalogPush(orgId: string, at: Date): Promise<void> {
+    await this.db.query('UPDATE accounts SET catalog_pushed_at = $2 WHERE org_id = $1', [orgId, at]);
+  }
+
+  async catalogPushedAt(orgId: string): Promise<Date | null> {
+    const [row] = await this.db.query<{ catalog_pushed_at: Date | null }>(
+      'SELECT catalog_pushed_at FROM accounts WHERE org_id = $1',
+      [orgId]
+    );
+    return row?.catalog_pushed_at ?? null;
+  }
+
   /** Forgets the last event seen (the org no longer retains it): the next subscription takes new events. */
   async forgetRunRequestReplayId(orgId: string): Promise<void> {
     await this.db.query('UPDATE accounts SET run_request_replay_id = NULL WHERE org_id = $1', [orgId]);

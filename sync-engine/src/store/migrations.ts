@@ -142,6 +142,11 @@ export const migrations: Migration[] = [
       );
       CREATE INDEX pending_closings_org ON pending_closings (org_id);
     `
+  },
+  {
+    version: 5,
+    name: 'when the report catalog last reached each org',
+    sql: `ALTER TABLE accounts ADD COLUMN catalog_pushed_at timestamptz;`
   }
 ];
 

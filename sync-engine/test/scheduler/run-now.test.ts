@@ -150,6 +150,38 @@ describe('Run Now over the Streaming API', () => {
     assert.match(page, /Run Now: listening since \d{4}-/);
   });
 
+  test('/healthz reports each org: token, Run Now, quota left, catalog; ok only when all are', async () => {
+    const health = async () =>
+      (await (await fetch(`${h.engine.url}/healthz`)).json()) as {
+        status: string;
+        orgs: Array<{
+          orgId: string;
+          ok: boolean;
+          token: string;
+          runNow: string;
+          apiRequestsLeft: number | null;
+          catalogPushedAt: string | null;
+        }>;
+      };
+    const ok = await health();
+    assert.equal(ok.status, 'ok');
+    const [org] = ok.orgs;
+    assert.equal(org!.orgId, h.orgId);
+    assert.equal(org!.token, 'valid');
+    assert.match(org!.runNow, /^listening since /);
+    assert.ok(org!.apiRequestsLeft! > 0);
+    assert.ok(Date.parse(org!.catalogPushedAt!) > 0);
+    await h.engine.ctx.store.accounts.markNeedsReconnection(h.orgId, 'revoked in a test');
+    try {
+      const degraded = await health();
+      assert.equal(degraded.status, 'degraded');
+      assert.equal(degraded.orgs[0]!.token, 'needs reconnection');
+      assert.equal(degraded.orgs[0]!.ok, false);
+    } finally {
+      await h.engine.ctx.store.db.query(`UPDATE accounts SET status = 'connected', status_message = NULL`);
+    }
+  });
+
   test('resubscription waits grow by doubling up to a cap, with full jitter', () => {
     const top = (attempt: number) => resubscribeDelay(attempt, 2_000, 300_000, () => 1);
     assert.deepEqual([0, 1, 2, 3, 10].map(top), [2_000, 4_000, 8_000, 16_000, 300_000]);

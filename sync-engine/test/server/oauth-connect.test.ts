@@ -230,7 +230,7 @@ describe('connecting an org over OAuth (web server flow with PKCE)', () => {
 
   test('health and metrics answer', async () => {
     const health = await fetch(`${h.engine.url}/healthz`);
-    assert.deepEqual(await health.json(), { status: 'ok', database: 'pglite' });
+    assert.deepEqual(await health.json(), { status: 'ok', database: 'pglite', orgs: [] });
     const metrics = await (await fetch(`${h.engine.url}/metrics`)).text();
     assert.match(metrics, /# TYPE walkme_sync_api_calls_total counter\nwalkme_sync_api_calls_total 0/);
     assert.match(metrics, /walkme_sync_run_duration_seconds_count 0/);

@@ -68,6 +68,15 @@ describe('trust boundary: which orgs, where the engine listens, what a browser m
     assert.match(await right.text(), /walkme_/);
   });
 
+  test('/healthz tells anyone whether the engine is up; its per-org detail needs the metrics token', async () => {
+    const summary = (await (await fetch(`${h.engine.url}/healthz`)).json()) as Record<string, unknown>;
+    assert.deepEqual(summary, { status: 'ok', database: 'pglite', orgs: { total: 0, ok: 0 } });
+    const detailed = (await (
+      await fetch(`${h.engine.url}/healthz`, { headers: { authorization: 'Bearer scrape-me' } })
+    ).json()) as Record<string, unknown>;
+    assert.deepEqual(detailed.orgs, []);
+  });
+
   test('without a metrics token, only this machine reads /metrics', () => {
     assert.equal(metricsRefusal(undefined, '127.0.0.1', undefined), undefined);
     assert.equal(metricsRefusal(undefined, '::ffff:127.0.0.1', undefined), undefined);
