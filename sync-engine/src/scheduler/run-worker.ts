@@ -13,6 +13,7 @@ import { deliverPendingClosings } from './run-closings.js';
 /** How often a running run stamps `Engine_Heartbeat__c` on its org record (Run Now's staleness is 15 minutes). */
 const ORG_HEARTBEAT_MS = 5 * 60_000;
 import type { EngineContext } from '../context/engine-context.js';
+import type { RowCounts, RunResult } from '../domain/run-result.js';
 import type { RunRecord } from '../store/runs.js';
 import { runSync } from '../sync/run-sync.js';
 import { QUEUES } from './boss.js';
@@ -163,20 +164,67 @@ export class RunWorker {
     }
   }
 
-  /** Best effort: closes the org record of a run that ended without a result, so nothing stays open there. */
+  /**
+   * Closes the org record of a run that ended without a result (interrupted, or failed before it could run),
+   * with the counts the store has; when the org cannot take it now, it is kept and delivered on the next
+   * contact, like any other closing.
+   */
   async closeInOrg(run: RunRecord | undefined, reason: string): Promise<void> {
     if (!run?.sfRunId) return;
+    const sfRunId = run.sfRunId;
     await this.ctx.orgs
       .use(run.orgId, (conn) =>
         conn.sobject('WalkMe_Sync_Run__c').update({
-          Id: run.sfRunId!,
+          Id: sfRunId,
           Status__c: 'Failed',
           End_Time__c: new Date().toISOString(),
           Error_Summary__c: reason
         })
       )
-      .catch((error) =>
-        this.ctx.logger.warn({ runId: run.id, err: String(error) }, 'interrupted run not closed in org')
-      );
+      .catch(async (error: unknown) => {
+        this.ctx.logger.warn(
+          { runId: run.id, err: String(error) },
+          'interrupted run kept to close on the next contact'
+        );
+        await this.ctx.store.pendingClosings.keep({
+          runId: run.id,
+          orgId: run.orgId,
+          sfRunId,
+          integrationId: run.integrationId,
+          result: interruptedResult(run, reason)
+        });
+      });
   }
+}
+
+const NO_ROWS: RowCounts = {
+  read: 0,
+  updated: 0,
+  unchanged: 0,
+  unmatched: 0,
+  ambiguous: 0,
+  invalid: 0,
+  failed: 0
+};
+
+/** What the store knows of a run that ended without a result, as the result its record is closed with. */
+function interruptedResult(run: RunRecord, reason: string): RunResult {
+  return {
+    integrationName: run.integrationName,
+    reportName: '',
+    targetObject: '',
+    status: 'Failed',
+    dryRun: run.dryRun,
+    startedAt: run.startedAt ?? run.requestedAt,
+    endedAt: new Date(),
+    counts: run.counts ?? NO_ROWS,
+    apiCalls: run.apiCalls ?? 0,
+    strategy: { match: 'soql', write: 'none' },
+    rejected: [],
+    rejectedOmitted: 0,
+    changesSample: [],
+    error: reason,
+    failureKind: 'transient',
+    log: [...run.log, reason]
+  };
 }

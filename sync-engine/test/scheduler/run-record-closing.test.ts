@@ -16,9 +16,10 @@ import {
 describe('a run record the org could not take at the end of the run', () => {
   let h: SchedulerHarness;
   let now = new Date('2025-03-10T10:00:00Z');
+  let integrationId: string;
   before(async () => {
     h = await startSchedulerHarness({ engine: { clock: () => now, runNow: false } });
-    await createIntegration(h, 'daily');
+    integrationId = await createIntegration(h, 'daily');
     await h.engine.scheduler.refreshIntegrations();
   });
   after(async () => {
@@ -64,6 +65,33 @@ describe('a run record the org could not take at the end of the run', () => {
     assert.match(String(record().Error_Summary__c), /daily API limit is exhausted/);
     assert.equal(record().Rows_Read__c, run.counts!.read);
     assert.match(String(record().Log__c), /Run record closed late/);
+    assert.deepEqual(await h.engine.ctx.store.pendingClosings.forOrg(h.orgId), []);
+  });
+
+  test('an interrupted run whose closing the org refuses is kept and closed later too', async () => {
+    const sfRunId = (
+      (await h.admin
+        .sobject('WalkMe_Sync_Run__c')
+        .create({ Status__c: 'Running', Trigger__c: 'Scheduled' })) as {
+        id: string;
+      }
+    ).id;
+    const { run } = await h.engine.ctx.store.runs.request({
+      orgId: h.orgId,
+      integrationId,
+      integrationName: 'daily',
+      trigger: 'Scheduled',
+      requestKey: 'scheduled:interrupted',
+      sfRunId
+    });
+    h.org.faults.exhaustQuota();
+    await h.engine.worker.closeInOrg(run, 'Interrupted: the engine stopped before this run finished.');
+    assert.equal(h.org.data.find('WalkMe_Sync_Run__c', sfRunId)!.Status__c, 'Running');
+    h.org.quota.set({ remaining: 100_000 });
+    await h.engine.scheduler.sweepQueued();
+    const record = h.org.data.find('WalkMe_Sync_Run__c', sfRunId)!;
+    assert.equal(record.Status__c, 'Failed');
+    assert.match(String(record.Error_Summary__c), /Interrupted: the engine stopped/);
     assert.deepEqual(await h.engine.ctx.store.pendingClosings.forOrg(h.orgId), []);
   });
 });
