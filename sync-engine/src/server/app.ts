@@ -81,11 +81,7 @@ export function createApp(ctx: EngineContext, options: AppOptions = {}) {
 
   // Anyone may ask whether the engine is up; the per-org detail (org ids, quota) answers whoever may read metrics.
   app.get('/healthz', async (req: Request, res: Response) => {
-    const detailed = !metricsRefusal(
-      ctx.config.metricsToken,
-      req.socket.remoteAddress,
-      req.headers.authorization
-    );
+    const detailed = !metricsRefusal(ctx.config.metricsToken, req.ip, req.headers.authorization);
     try {
       await ctx.store.db.query('SELECT 1');
     } catch (error) {
@@ -100,11 +96,8 @@ export function createApp(ctx: EngineContext, options: AppOptions = {}) {
   });
 
   app.get('/metrics', async (req: Request, res: Response) => {
-    const refusal = metricsRefusal(
-      ctx.config.metricsToken,
-      req.socket.remoteAddress,
-      req.headers.authorization
-    );
+    // `req.ip`: behind a proxy on this machine, the client's address (X-Forwarded-For), not the proxy's.
+    const refusal = metricsRefusal(ctx.config.metricsToken, req.ip, req.headers.authorization);
     if (refusal) {
       res.status(refusal.status).type('text').send(refusal.message);
       return;

@@ -146,6 +146,14 @@ describe('refresh tokens kept right', () => {
       })
     });
 
+  test('behind a proxy on this machine, a remote client is not taken for this machine', async () => {
+    const proxied = { headers: { 'x-forwarded-for': '203.0.113.9' } };
+    assert.equal((await fetch(`${h.engine.url}/metrics`, proxied)).status, 403);
+    const health = (await (await fetch(`${h.engine.url}/healthz`, proxied)).json()) as { orgs: unknown };
+    assert.deepEqual(health.orgs, { total: 0, ok: 0 }, 'no per-org detail for a remote client');
+    assert.equal((await fetch(`${h.engine.url}/metrics`)).status, 200);
+  });
+
   test('a refresh token Salesforce rotates is stored at once and used next time', async () => {
     const { orgId } = h.orgs.orgs.sandbox;
     const flow = await connectThroughBrowser(h.engine.url!, 'sandbox');
