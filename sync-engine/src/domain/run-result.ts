@@ -17,6 +17,13 @@ export interface RowOutcome {
   statusCode?: string;
 }
 
+/** A Bulk API 2.0 ingest job a run left running, and which report row each of its records belongs to. */
+export interface PendingBulkJob {
+  jobId: string;
+  objectName: string;
+  records: Array<{ id: string; row: number }>;
+}
+
 export type RunStatus = 'Completed' | 'Completed with errors' | 'Failed';
 
 export type RowCounts = Record<RowOutcomeKind, number> & { read: number };
@@ -60,6 +67,8 @@ export interface RunResult {
   failureKind?: FailureKind;
   /** Why the run record could not be closed when the run ended (the engine delivers it later). */
   runRecordPending?: string;
+  /** Bulk API jobs still running at the poll timeout: their rows are settled when the jobs end. */
+  pendingBulkJobs?: PendingBulkJob[];
   /** Human-readable log lines, in order. */
   log: string[];
 }

@@ -137,9 +137,41 @@ function parseBulkError(text: string): { statusCode: string; message: string } {
   };
 }
 
+/** A Bulk ingest job's per-record outcome: failed and unprocessed records; every other one was written. */
+async function reportJobResults(
+  job: ReturnType<Connection['bulk2']['job']>,
+  pending: Set<string>,
+  onResult: (result: WriteResult) => void
+): Promise<void> {
+  const failed = (await job.getFailedResults()) as unknown as Array<Record<string, string>>;
+  for (const record of failed) {
+    const id = record.Id || record.sf__Id;
+    if (!pending.delete(id)) continue;
+    onResult({ id, ok: false, ...parseBulkError(record.sf__Error ?? '') });
+  }
+  const unprocessed = await job.getUnprocessedRecords();
+  if (Array.isArray(unprocessed)) {
+    for (const record of unprocessed as unknown as Array<Record<string, string>>) {
+      if (!pending.delete(record.Id)) continue;
+      onResult({
+        id: record.Id,
+        ok: false,
+        statusCode: 'NOT_PROCESSED',
+        message: 'The Bulk API job did not process this record'
+      });
+    }
+  }
+  for (const id of pending) onResult({ id, ok: true });
+}
+
+/** jsforce's error when `poll` gives up on a job still running (the job goes on at Salesforce). */
+const POLL_TIMEOUT = 'JobPollingTimeout';
+
 /**
  * Writes `items` in one Bulk API 2.0 ingest job. Every item must carry the same fields: jsforce builds the
  * CSV header from the first record, and an empty cell would mean "leave unchanged" (null becomes `#N/A`).
+ * A job still running at the poll timeout may yet write its records: they get no result, and the job's id is
+ * answered for `settleBulkIngest` later. Only a job Salesforce reports Failed or Aborted fails its records.
  */
 export async function writeWithBulkIngest(
   conn: Connection,
@@ -147,8 +179,8 @@ export async function writeWithBulkIngest(
   items: WriteItem[],
   polling: BulkPolling,
   onResult: (result: WriteResult) => void
-): Promise<void> {
-  if (items.length === 0) return;
+): Promise<{ pendingJobId?: string }> {
+  if (items.length === 0) return {};
   const job = conn.bulk2.createJob({ object: objectName, operation: 'update' });
   const pending = new Set(items.map((item) => item.id));
   try {
@@ -156,28 +188,36 @@ export async function writeWithBulkIngest(
     await job.uploadData(items.map((item) => ({ Id: item.id, ...item.fields })));
     await job.close();
     await job.poll(polling.pollInterval, polling.pollTimeout);
-    const failed = (await job.getFailedResults()) as unknown as Array<Record<string, string>>;
-    for (const record of failed) {
-      const id = record.Id || record.sf__Id;
-      if (!pending.delete(id)) continue;
-      onResult({ id, ok: false, ...parseBulkError(record.sf__Error ?? '') });
-    }
-    const unprocessed = await job.getUnprocessedRecords();
-    if (Array.isArray(unprocessed)) {
-      for (const record of unprocessed as unknown as Array<Record<string, string>>) {
-        if (!pending.delete(record.Id)) continue;
-        onResult({
-          id: record.Id,
-          ok: false,
-          statusCode: 'NOT_PROCESSED',
-          message: 'The Bulk API job did not process this record'
-        });
-      }
-    }
-    for (const id of pending) onResult({ id, ok: true });
+    await reportJobResults(job, pending, onResult);
   } catch (error) {
+    if ((error as Error).name === POLL_TIMEOUT && job.id) return { pendingJobId: job.id };
     const statusCode = error instanceof Error && error.name !== 'Error' ? error.name : 'BULK_JOB_FAILED';
     const message = `Bulk API 2.0 job failed: ${describeSalesforceFailure(error)}`;
     for (const id of pending) onResult({ id, ok: false, statusCode, message });
   }
+  return {};
+}
+
+/**
+ * A job left running at a run's poll timeout, looked at again: `running` while Salesforce still works on it,
+ * else each of `ids`'s outcome through `onResult` (all failed with the job's error when it Failed or was Aborted).
+ */
+export async function settleBulkIngest(
+  conn: Connection,
+  jobId: string,
+  ids: string[],
+  onResult: (result: WriteResult) => void
+): Promise<'running' | 'settled'> {
+  const job = conn.bulk2.job('ingest', { id: jobId });
+  const info = (await job.check()) as { state: string; errorMessage?: string };
+  if (info.state === 'Open' || info.state === 'UploadComplete' || info.state === 'InProgress')
+    return 'running';
+  const pending = new Set(ids);
+  if (info.state === 'JobComplete') {
+    await reportJobResults(job, pending, onResult);
+  } else {
+    const message = `Bulk API 2.0 job ${jobId} ended ${info.state}${info.errorMessage ? `: ${info.errorMessage}` : ''}`;
+    for (const id of pending) onResult({ id, ok: false, statusCode: 'BULK_JOB_FAILED', message });
+  }
+  return 'settled';
 }

@@ -124,7 +124,8 @@ export class RunWorker {
           result.log.unshift(`Attempt ${run.attempts}: the previous attempt was interrupted.`);
         await store.db.transaction(async (tx) => {
           await store.runs.finish(runId, result, tx);
-          if (result.runRecordPending) {
+          // The org has not had all of it: a closing it refused, or rows a Bulk job still held.
+          if (result.runRecordPending || result.pendingBulkJobs) {
             const closing = {
               runId,
               orgId: run.orgId,

@@ -169,9 +169,10 @@ export class RunStore {
 
   /**
    * Stores a finished run with its rejected rows (every row's outcome is counted in `counts`), in one
-   * transaction so a run is never half-recorded.
+   * transaction so a run is never half-recorded. `newLog`: the lines to add to the stored log (all of the
+   * result's the first time; when a result is settled later, only what settling it added).
    */
-  async finish(id: string, result: RunResult, tx: Queryable): Promise<void> {
+  async finish(id: string, result: RunResult, tx: Queryable, newLog: string[] = result.log): Promise<void> {
     await tx.query('DELETE FROM row_results WHERE run_id = $1', [id]);
     await tx.query(
       `UPDATE runs SET status = $2, started_at = $3, ended_at = $4, counts = $5, api_calls = $6, error = $7,
@@ -185,7 +186,7 @@ export class RunStore {
         JSON.stringify(result.counts),
         result.apiCalls,
         result.error ?? null,
-        JSON.stringify(result.log),
+        JSON.stringify(newLog),
         result.dryRun
       ]
     );

@@ -20,6 +20,8 @@ import { OutcomeTally } from './outcome-tally.js';
 import { recordWrites } from './write/record-changes.js';
 import { checkReleased, countReportRows, openReportRows, readReport } from './report-reading.js';
 import { RunFailure } from '../domain/errors.js';
+import type { PendingBulkJob } from '../domain/run-result.js';
+import { BULK_JOB_PENDING, PENDING_REASON } from './write/late-settlement.js';
 import { validRows, type ValidRow } from './row-validation.js';
 import { RunLog } from './run-log.js';
 import { bulkPollingOf, thresholdsOf, type RunOptions, type RunProgress } from './run-options.js';
@@ -56,6 +58,7 @@ class SyncRun {
   private readonly sample: ChangesSample;
   private readonly writes: WriteQueue;
   private matched = 0;
+  private pendingJobs: PendingBulkJob[] = [];
   private strategy: RunResult['strategy'] = { match: 'soql', write: 'none' };
 
   constructor(private readonly input: RunInput) {
@@ -99,7 +102,7 @@ class SyncRun {
     } catch (error) {
       failure = error instanceof RunFailure ? error : this.org.failure(error);
       // Rows read but not settled (queued for a write, or being matched) end failed: the counts add up.
-      this.tally.failUnsettled(failure.message);
+      this.tally.failUnsettled(`not attempted: ${failure.message}`);
       this.log.note(`Failed: ${failure.advice}`);
     }
     const result = this.result(failure);
@@ -143,6 +146,7 @@ class SyncRun {
       ...this.tally.rejectedRows(),
       changesSample: this.sample.changes,
       ...(error ? { error, failureKind: failure?.kind ?? 'internal' } : {}),
+      ...(this.pendingJobs.length ? { pendingBulkJobs: this.pendingJobs } : {}),
       log: this.log.lines
     };
   }
@@ -265,6 +269,16 @@ class SyncRun {
       });
     } finally {
       if (retries > 0) this.log.note(`Retried ${retries} write calls after transient Salesforce failures.`);
+    }
+    for (const job of this.writes.pendingJobs) {
+      this.log.note(
+        `Bulk API job ${job.jobId} was still running at the poll timeout: its ${job.records.length} ${job.objectName} records are settled when it ends.`
+      );
+    }
+    if (this.writes.pendingJobs.length > 0) {
+      // Never reported written before Salesforce says so; the engine settles these rows when the job ends.
+      this.tally.failUnsettled(PENDING_REASON, BULK_JOB_PENDING);
+      this.pendingJobs = this.writes.pendingJobs;
     }
     this.progress('writing');
   }

@@ -106,12 +106,16 @@ export interface TargetOrg {
     options: CollectionsOptions,
     onResult: (result: WriteResult) => void
   ): Promise<void>;
+  /**
+   * Writes in one Bulk API 2.0 job. A job still running at the poll timeout is not abandoned: its records get
+   * no result, and its id is answered so that the engine settles them when the job ends.
+   */
   updateWithBulkIngest(
     objectName: string,
     items: WriteItem[],
     polling: BulkPolling,
     onResult: (result: WriteResult) => void
-  ): Promise<void>;
+  ): Promise<{ pendingJobId?: string }>;
   /** Creates (or moves to Running) the run's log record; answers its id. */
   openRunRecord(start: RunStart): Promise<string>;
   /** The run's final state on its record, the rejected rows, the integration's last-run fields. */

@@ -19,6 +19,7 @@ import { createLogger } from '../../src/logging/logger.js';
 import { API_VERSION } from '../../src/salesforce/org-connections.js';
 import type { RunRecord } from '../../src/store/runs.js';
 import type { IntegrationDefinition } from '../../src/domain/integration.js';
+import type { Bulk2Options } from '../../emulators/org/bulk2.js';
 import { engineConfig } from '../server/engine-harness.js';
 
 export interface SchedulerHarness {
@@ -43,10 +44,16 @@ export interface HarnessOptions {
   connect?: boolean;
   /** PGlite in a temporary folder instead of memory, so a restarted engine finds its state. */
   persistent?: boolean;
+  /** Bulk API 2.0 pacing of the org emulator (slow jobs, for poll timeouts). */
+  bulk2?: Bulk2Options;
 }
 
 export async function startSchedulerHarness(options: HarnessOptions = {}): Promise<SchedulerHarness> {
-  const orgs = await startOrgEmulator({ autoApprove: true, seed: { population: 40 } });
+  const orgs = await startOrgEmulator({
+    autoApprove: true,
+    seed: { population: 40 },
+    ...(options.bulk2 ? { bulk2: options.bulk2 } : {})
+  });
   const insights = await startInsightsEmulator();
   const dataDir = options.persistent ? mkdtempSync(join(tmpdir(), 'engine-scheduler-')) : 'memory';
   const config = await engineConfig(orgs, insights, { dataDir, ...options.config });

@@ -5,6 +5,7 @@
  */
 import type { BulkPolling, CollectionsOptions, TargetOrg, WriteItem, WriteResult } from '../target-org.js';
 import type { OutcomeTally } from '../outcome-tally.js';
+import type { PendingBulkJob } from '../../domain/run-result.js';
 import type { RecordWrite } from './record-changes.js';
 import type { RunLog } from '../run-log.js';
 
@@ -31,6 +32,8 @@ export class WriteQueue {
   size = 0;
   /** Records written so far. */
   written = 0;
+  /** Bulk jobs still running at the poll timeout, with the records (and rows) they hold. */
+  readonly pendingJobs: PendingBulkJob[] = [];
 
   constructor(private readonly tally: OutcomeTally) {}
 
@@ -56,7 +59,18 @@ export class WriteQueue {
         onResult();
       };
       if (settings.bulk) {
-        await org.updateWithBulkIngest(objectName, items, settings.bulkPolling, settle);
+        const { pendingJobId } = await org.updateWithBulkIngest(
+          objectName,
+          items,
+          settings.bulkPolling,
+          settle
+        );
+        if (pendingJobId) {
+          const records = items
+            .filter((item) => this.rowOfRecord.has(item.id))
+            .map((item) => ({ id: item.id, row: this.rowOfRecord.get(item.id)! }));
+          this.pendingJobs.push({ jobId: pendingJobId, objectName, records });
+        }
       } else {
         await org.updateWithCollections(objectName, items, settings.collections, settle);
       }
