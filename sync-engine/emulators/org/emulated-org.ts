@@ -12,8 +12,8 @@ import { createEventBus } from './event-bus.js';
 import { OrgFaults } from './faults.js';
 import { orgIdFor } from './ids.js';
 import { createOAuthRouter } from './oauth/oauth-router.js';
-import { TokenStore, type EmulatedUser } from './oauth/token-store.js';
-import type { OrgContext, OrgEventBus } from './org-context.js';
+import { TokenStore, type EmulatedUser, type RefreshToken } from './oauth/token-store.js';
+import type { EventBusSnapshot, OrgContext, OrgEventBus } from './org-context.js';
 import { API_VERSION, OrgRecords } from './org-records.js';
 import type { StoredRecord } from './record-store.js';
 import { apiGuard, callKindOf, requestSizeGuard } from './rest/request-guards.js';
@@ -55,10 +55,12 @@ export interface NewUser {
   permissionSets?: string[];
 }
 
-/** Data persisted across restarts. */
+/** Data persisted across restarts: records, refresh tokens (so connected apps stay connected), events. */
 export interface OrgSnapshot {
   idCounter: number;
   tables: Record<string, StoredRecord[]>;
+  refreshTokens?: Array<[string, RefreshToken]>;
+  events?: EventBusSnapshot;
 }
 
 /** Supported API versions, oldest first; Salesforce retired everything below 31.0. */
@@ -320,7 +322,12 @@ export class EmulatedOrg {
       if (table.objectName === 'Organization') continue;
       tables[table.objectName] = [...table.all()];
     }
-    return { idCounter: this.records.ids.counter, tables };
+    return {
+      idCounter: this.records.ids.counter,
+      tables,
+      refreshTokens: this.tokens.savedRefreshTokens(),
+      events: this.events.snapshot()
+    };
   }
 
   /** Replaces the data with a snapshot (users with their assignments; the Organization and permission sets stay). */
@@ -331,6 +338,8 @@ export class EmulatedOrg {
       for (const row of rows) table.insert(row);
     }
     this.records.ids.counter = Math.max(this.records.ids.counter, snapshot.idCounter);
+    if (snapshot.refreshTokens) this.tokens.restoreRefreshTokens(snapshot.refreshTokens);
+    if (snapshot.events) this.events.restore(snapshot.events);
   }
 }
 

@@ -8,7 +8,7 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { SalesforceApiError } from './org-context.js';
-import type { OrgEventBus, PlatformEventMessage } from './org-context.js';
+import type { EventBusSnapshot, OrgEventBus, PlatformEventMessage } from './org-context.js';
 
 export interface EventBusOptions {
   /** How long a message stays replayable. Salesforce: 72 hours. */
@@ -71,6 +71,24 @@ export function createEventBus(options: EventBusOptions = {}): OrgEventBus {
   }
 
   return {
+    snapshot() {
+      const kept: EventBusSnapshot['channels'] = {};
+      for (const [name, channel] of channels) {
+        kept[name] = { retained: channel.retained, droppedUpTo: channel.droppedUpTo };
+      }
+      return { lastReplayId, channels: kept };
+    },
+
+    restore(snapshot) {
+      lastReplayId = Math.max(lastReplayId, snapshot.lastReplayId);
+      for (const [name, saved] of Object.entries(snapshot.channels)) {
+        const channel = channelOf(name);
+        channel.retained = saved.retained;
+        channel.droppedUpTo = saved.droppedUpTo;
+        prune(channel);
+      }
+    },
+
     publish(eventName, payload) {
       const publishedAt = now();
       const message: PlatformEventMessage = {

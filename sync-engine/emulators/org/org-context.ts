@@ -108,8 +108,19 @@ export interface PlatformEventMessage {
   event: { EventUuid: string; replayId: number };
 }
 
+/** What the event bus keeps across restarts: the retained messages and the replay id counter. */
+export interface EventBusSnapshot {
+  lastReplayId: number;
+  channels: Record<
+    string,
+    { retained: Array<{ message: PlatformEventMessage; publishedAt: number }>; droppedUpTo: number }
+  >;
+}
+
 /** Platform events of one org: published by REST, delivered over CometD, retained for replay. */
 export interface OrgEventBus {
+  snapshot(): EventBusSnapshot;
+  restore(snapshot: EventBusSnapshot): void;
   /** Publishes `payload` on `/event/{eventName}` and returns the message as delivered. */
   publish(eventName: string, payload: Record<string, unknown>): PlatformEventMessage;
   /**

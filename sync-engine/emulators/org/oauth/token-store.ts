@@ -31,7 +31,7 @@ interface AuthCode {
   expiresAt: number;
 }
 
-interface RefreshToken {
+export interface RefreshToken {
   clientId: string;
   userId: string;
   scope: string;
@@ -118,6 +118,15 @@ export class TokenStore {
     for (const [old] of mine.slice(0, Math.max(0, mine.length - MAX_REFRESH_TOKENS)))
       this.revokeRefreshToken(old);
     return value;
+  }
+
+  /** The refresh tokens, to keep across restarts (sessions are not: a restart ends them, as jsforce expects). */
+  savedRefreshTokens(): Array<[string, RefreshToken]> {
+    return [...this.refreshTokens];
+  }
+
+  restoreRefreshTokens(saved: Array<[string, RefreshToken]>): void {
+    for (const [value, token] of saved) this.refreshTokens.set(value, token);
   }
 
   refreshToken(value: string | undefined): RefreshToken | undefined {

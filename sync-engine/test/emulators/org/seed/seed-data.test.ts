@@ -74,4 +74,70 @@ describe('org emulator seeding', () => {
       await second.stop();
     }
   });
+
+  test('refresh tokens and retained events persist too: a connected app stays connected across restarts', async () => {
+    const file = join(dir, 'persist-tokens.json');
+    const first = await startOrgEmulator({ seed: false, persistFile: file });
+    const org = first.orgs.production;
+    const token = async (body: Record<string, string>) =>
+      (
+        await fetch(`${org.loginUrl}/services/oauth2/token`, {
+          method: 'POST',
+          body: new URLSearchParams(body)
+        })
+      ).json() as Promise<{
+        refresh_token?: string;
+        error?: string;
+      }>;
+    // A refresh token, as the web server flow gives one (the password grant gives none).
+    const app = { client_id: org.clientId, client_secret: org.clientSecret };
+    const authorize = await fetch(
+      `${org.loginUrl}/services/oauth2/authorize?${new URLSearchParams({ response_type: 'code', client_id: org.clientId, redirect_uri: 'http://localhost:3000/oauth/callback', scope: 'api refresh_token' })}`,
+      { redirect: 'manual' }
+    );
+    assert.equal(authorize.status, 200, 'the sign-in page (no auto-approve)');
+    const html = await authorize.text();
+    const form = new URLSearchParams();
+    for (const m of html.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g))
+      form.set(m[1]!, m[2]!.replace(/&amp;/g, '&'));
+    form.set('username', org.username);
+    form.set('password', org.password);
+    form.set('action', 'allow');
+    const approved = await fetch(`${org.loginUrl}/services/oauth2/authorize`, {
+      method: 'POST',
+      body: form,
+      redirect: 'manual'
+    });
+    const code = new URL(approved.headers.get('location')!).searchParams.get('code')!;
+    const { refresh_token } = await token({
+      grant_type: 'authorization_code',
+      code,
+      redirect_uri: 'http://localhost:3000/oauth/callback',
+      ...app
+    });
+    org.events.publish('WalkMe_Run_Request__e', { Run_Id__c: 'a01' });
+    await first.stop();
+
+    const second = await startOrgEmulator({ seed: false, persistFile: file });
+    try {
+      const again = second.orgs.production;
+      const refreshed = await (
+        await fetch(`${again.loginUrl}/services/oauth2/token`, {
+          method: 'POST',
+          body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refresh_token!, ...app })
+        })
+      ).json();
+      assert.ok((refreshed as { access_token?: string }).access_token, JSON.stringify(refreshed));
+      const replayed: unknown[] = [];
+      again.events.subscribe('/event/WalkMe_Run_Request__e', -2, (message) => replayed.push(message))();
+      assert.equal(replayed.length, 1, 'the retained event replays');
+      assert.equal(
+        again.events.publish('WalkMe_Run_Request__e', {}).event.replayId,
+        2,
+        'replay ids keep growing'
+      );
+    } finally {
+      await second.stop();
+    }
+  });
 });
