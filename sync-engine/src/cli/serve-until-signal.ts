@@ -5,7 +5,9 @@ export async function serveUntilSignal(stop: () => Promise<void>): Promise<numbe
     const onSignal = (signal: NodeJS.Signals) => {
       if (stopping) process.exit(130);
       stopping = true;
-      process.stderr.write(`\n${signal}: stopping (runs in progress finish or are marked interrupted)…\n`);
+      process.stderr.write(
+        `\n${signal}: stopping: runs in progress finish their current batch and close their records (Ctrl+C again to force)…\n`
+      );
       stop().then(
         () => resolve(0),
         (error: unknown) => {

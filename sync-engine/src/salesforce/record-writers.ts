@@ -93,7 +93,7 @@ export async function writeWithCollections(
   let next = 0;
   let stop: unknown;
   const worker = async () => {
-    while (stop === undefined && next < batches.length) {
+    while (stop === undefined && !options.signal?.aborted && next < batches.length) {
       const batch = batches[next++];
       try {
         settle(await writeBatch(conn, objectName, batch, options), options.lockRetries > 0);
@@ -107,6 +107,7 @@ export async function writeWithCollections(
     Array.from({ length: Math.max(1, Math.min(options.concurrency, batches.length)) }, worker)
   );
   if (stop !== undefined) throw stop;
+  if (options.signal?.aborted && next < batches.length) options.signal.throwIfAborted();
 
   for (let attempt = 1; attempt <= options.lockRetries && locked.length > 0; attempt += 1) {
     await sleep(options.lockBackoffMs * 2 ** (attempt - 1));

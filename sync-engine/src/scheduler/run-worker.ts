@@ -24,7 +24,8 @@ export const INTERRUPTED_BY_CRASH =
 export const INTERRUPTED_BY_SHUTDOWN = 'Interrupted: the worker shut down before this run finished.';
 
 export class RunWorker {
-  readonly #active = new Set<string>();
+  /** Runs in progress, each with the controller that interrupts it at its next batch boundary. */
+  readonly #active = new Map<string, AbortController>();
   #stopping = false;
 
   constructor(
@@ -44,13 +45,18 @@ export class RunWorker {
     );
   }
 
-  /** Stops taking runs; lets the ones in progress finish for `timeoutMs`, then marks the rest interrupted. */
+  /**
+   * Stops taking runs and interrupts the ones in progress at their next batch boundary: each finishes the
+   * batch in flight and closes its record, Failed "Interrupted", with its counts and rows so far. One still
+   * going after `timeoutMs` is marked interrupted here.
+   */
   async stop(timeoutMs = 30_000): Promise<void> {
     this.#stopping = true;
     await this.boss.offWork(QUEUES.run, { wait: false }).catch(() => undefined);
+    for (const controller of this.#active.values()) controller.abort();
     const deadline = Date.now() + timeoutMs;
     while (this.#active.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
-    for (const runId of this.#active) {
+    for (const runId of this.#active.keys()) {
       await this.ctx.store.runs.fail(runId, INTERRUPTED_BY_SHUTDOWN);
       await this.closeInOrg(await this.ctx.store.runs.get(runId), INTERRUPTED_BY_SHUTDOWN);
     }
@@ -62,7 +68,8 @@ export class RunWorker {
     // Finished already (a duplicate delivery): nothing to do.
     if (!existing || ['Completed', 'Completed with errors'].includes(existing.status)) return;
     if (this.#stopping) throw new Error('worker stopping');
-    this.#active.add(runId);
+    const interrupt = new AbortController();
+    this.#active.set(runId, interrupt);
     const run = await store.runs.start(runId, this.ctx.config.workerName);
     const beat = setInterval(() => void store.runs.heartbeat(runId).catch(() => undefined), 5_000);
     const log = logger.child({
@@ -115,7 +122,7 @@ export class RunWorker {
             org: salesforceTargetOrg(conn),
             integration,
             source: this.ctx.source,
-            options: { trigger: run.trigger, runId: sfRunId, dryRun: run.dryRun }
+            options: { trigger: run.trigger, runId: sfRunId, dryRun: run.dryRun, signal: interrupt.signal }
           });
         } finally {
           clearInterval(orgBeat);

@@ -28,6 +28,11 @@ export interface RunOptions {
   /** Serial retries of `UNABLE_TO_LOCK_ROW` records (default 3) after a first backoff (default 1 s, doubling). */
   lockRetries?: number;
   lockBackoffMs?: number;
+  /**
+   * Stops the run at the next batch boundary (the engine stopping): the batch in flight is finished, nothing
+   * more is sent, and the run ends Failed, "Interrupted", with what it wrote so far.
+   */
+  signal?: AbortSignal;
   /** Retries of a write call that failed transiently (default 3), the first after `retryBackoffMs` (500). */
   transientRetries?: number;
   retryBackoffMs?: number;

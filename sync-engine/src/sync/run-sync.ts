@@ -100,7 +100,14 @@ class SyncRun {
       this.log.note(`Run of "${this.integration.name}"${this.options.dryRun ? ' (dry run)' : ''} started.`);
       await this.process();
     } catch (error) {
-      failure = error instanceof RunFailure ? error : this.org.failure(error);
+      failure = this.options.signal?.aborted
+        ? new RunFailure(
+            'transient',
+            `Interrupted: the engine was stopped after ${this.writes.written} records were written; the next run writes the rest.`
+          )
+        : error instanceof RunFailure
+          ? error
+          : this.org.failure(error);
       // Rows read but not settled (queued for a write, or being matched) end failed: the counts add up.
       this.tally.failUnsettled(`not attempted: ${failure.message}`);
       this.log.note(`Failed: ${failure.advice}`);
@@ -209,6 +216,7 @@ class SyncRun {
     });
     const resolver = new TargetResolver(this.org, this.integration, plan, this.options.maxUrlBytes);
     for await (const batch of batches) {
+      this.options.signal?.throwIfAborted();
       for (const match of await resolver.resolve(batch)) {
         if ('unmatched' in match) {
           this.tally.emit(match.row.row, match.row.rawKey, 'unmatched', { reason: match.unmatched });
@@ -247,6 +255,7 @@ class SyncRun {
       this.log.note(this.options.dryRun ? 'Dry run: nothing written.' : 'Nothing changed: nothing written.');
       return;
     }
+    this.options.signal?.throwIfAborted();
     this.progress('writing');
     const bulk = this.writes.size > thresholdsOf(this.options).bulkIngestAbove;
     this.strategy.write = bulk ? 'bulk-ingest' : 'collections';
@@ -260,7 +269,8 @@ class SyncRun {
         lockBackoffMs: this.options.lockBackoffMs ?? 1_000,
         transientRetries: this.options.transientRetries ?? 3,
         retryBackoffMs: this.options.retryBackoffMs ?? 500,
-        onRetry: () => (retries += 1)
+        onRetry: () => (retries += 1),
+        ...(this.options.signal ? { signal: this.options.signal } : {})
       }
     };
     try {

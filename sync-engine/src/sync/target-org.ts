@@ -72,6 +72,8 @@ export interface CollectionsOptions {
   retryBackoffMs: number;
   /** Told of each retried call. */
   onRetry?(failure: RunFailure): void;
+  /** When aborted, no further batch is sent (the ones in flight finish). */
+  signal?: AbortSignal;
 }
 
 export interface Budget {
