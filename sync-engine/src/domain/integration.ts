@@ -7,6 +7,21 @@
 export type ColumnType = 'string' | 'email' | 'number' | 'percent' | 'date' | 'datetime' | 'boolean';
 
 /**
+ * The field types (as the REST describe names them) a column of each type can fill: the wizard's rule
+ * (`TargetSchemaService.COMPATIBLE_FIELD_TYPES`, where Apex says `integer` for describe's `int`), checked again
+ * by every run in case the field's type changed since the integration was saved.
+ */
+export const COMPATIBLE_FIELD_TYPES: Record<ColumnType, readonly string[]> = {
+  string: ['string', 'textarea', 'picklist', 'email', 'url', 'phone'],
+  email: ['email', 'string', 'textarea'],
+  number: ['double', 'int', 'currency', 'percent', 'string', 'textarea'],
+  percent: ['percent', 'double', 'string', 'textarea'],
+  date: ['date', 'datetime', 'string', 'textarea'],
+  datetime: ['datetime', 'date', 'string', 'textarea'],
+  boolean: ['boolean', 'string', 'textarea']
+};
+
+/**
  * A mapping to `WalkMe_Last_Synced__c` is special: the engine stamps it with the run's start time on every
  * record it writes (its column need not exist in the report), and it never makes a record "changed" by
  * itself. Without such a mapping the field is never written.

@@ -5,7 +5,11 @@
  */
 import { findField, type FieldInfo, type ObjectInfo } from '../domain/object-schema.js';
 import type { MatchSpec, TargetOrg } from './target-org.js';
-import { LAST_SYNCED_FIELD, type IntegrationDefinition } from '../domain/integration.js';
+import {
+  COMPATIBLE_FIELD_TYPES,
+  LAST_SYNCED_FIELD,
+  type IntegrationDefinition
+} from '../domain/integration.js';
 import { RunFailure } from '../domain/errors.js';
 
 export interface ObjectPlan {
@@ -66,6 +70,14 @@ export async function planTargets(org: TargetOrg, integration: IntegrationDefini
     const field = mapping.field === LAST_SYNCED_FIELD ? plan.lastSynced : plan.fields[index];
     if (!field) problems.push(`field ${objectName}.${mapping.field} does not exist`);
     else if (!field.updateable) problems.push(`field ${objectName}.${mapping.field} is not updateable`);
+    else if (
+      mapping.field !== LAST_SYNCED_FIELD &&
+      !COMPATIBLE_FIELD_TYPES[mapping.columnType]?.includes(field.type)
+    ) {
+      problems.push(
+        `field ${objectName}.${mapping.field} is of type ${field.type}, which a ${mapping.columnType} column cannot fill`
+      );
+    }
   });
   if (!keyField || problems.length > 0) {
     throw new RunFailure('schema', `The integration no longer fits the org: ${problems.join('; ')}.`);

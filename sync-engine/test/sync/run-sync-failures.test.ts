@@ -79,6 +79,15 @@ describe('runSync: clear failures', () => {
       mappings: [{ column: 'Logins', columnType: 'number', field: 'IsConverted' }]
     });
     assert.match(readOnly.error!, /field Lead\.IsConverted is not updateable/);
+    // A field whose type changed since the integration was saved (here: a number field fed datetimes).
+    const changedType = await run({
+      mappings: [{ column: 'Last Login', columnType: 'datetime', field: 'WalkMe_Logins_Last_30_Days__c' }]
+    });
+    assert.match(
+      changedType.error!,
+      /field Lead\.WalkMe_Logins_Last_30_Days__c is of type double, which a datetime column cannot fill.*Remap it in the integration/
+    );
+    assert.equal(changedType.counts.read, 0, 'no row is read');
     const noObject = await run({ targetObject: 'Gone__c' });
     assert.match(noObject.error!, /object Gone__c no longer exists/);
     assert.equal(noObject.status, 'Failed');
