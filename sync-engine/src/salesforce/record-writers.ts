@@ -11,8 +11,8 @@
  */
 import type { Connection } from '@jsforce/jsforce-node';
 import type { RunFailure } from '../domain/errors.js';
-import { lastRefreshFailure } from './connection-refresh.js';
-import { describeSalesforceFailure, salesforceFailure } from './salesforce-errors.js';
+import { describeSalesforceFailure } from './salesforce-errors.js';
+import { withTransientRetries } from './transient-retry.js';
 import { COLLECTION_SIZE } from '../domain/salesforce-limits.js';
 import type { BulkPolling, CollectionsOptions, WriteItem, WriteResult } from '../sync/target-org.js';
 
@@ -27,9 +27,6 @@ interface SaveResultLike {
 /** Failures no retry within the run can fix: the remaining writes are not sent. */
 const STOPS_THE_RUN = new Set<RunFailure['kind']>(['revoked', 'quota']);
 
-/** Exponential backoff with full jitter, from `baseMs` (AWS Architecture Blog, "Exponential Backoff and Jitter"). */
-const backoff = (baseMs: number, attempt: number) => Math.random() * baseMs * 2 ** attempt;
-
 async function writeBatch(
   conn: Connection,
   objectName: string,
@@ -38,24 +35,24 @@ async function writeBatch(
 ): Promise<WriteResult[]> {
   const records = batch.map((item) => ({ Id: item.id, ...item.fields }));
   let results: SaveResultLike[];
-  for (let attempt = 0; ; attempt += 1) {
-    try {
-      results = (await conn
-        .sobject(objectName)
-        .update(records, { allOrNone: false })) as unknown as SaveResultLike[];
-      break;
-    } catch (error) {
-      const failure = salesforceFailure(error, lastRefreshFailure(conn));
-      if (STOPS_THE_RUN.has(failure.kind)) throw failure;
-      if (failure.kind === 'transient' && attempt < options.transientRetries) {
-        options.onRetry?.(failure);
-        await sleep(backoff(options.retryBackoffMs, attempt));
-        continue;
+  try {
+    results = await withTransientRetries(
+      conn,
+      async () =>
+        (await conn.sobject(objectName).update(records, { allOrNone: false })) as unknown as SaveResultLike[],
+      {
+        retries: options.transientRetries,
+        baseMs: options.retryBackoffMs,
+        ...(options.onRetry ? { onRetry: options.onRetry } : {})
       }
-      // The whole call was refused (e.g. 400 INVALID_FIELD, or 503 after every retry): every record in it failed.
-      const statusCode = error instanceof Error && error.name !== 'Error' ? error.name : 'REQUEST_FAILED';
-      return batch.map((item) => ({ id: item.id, ok: false, statusCode, message: failure.advice }));
-    }
+    );
+  } catch (error) {
+    const failure = error as RunFailure;
+    if (STOPS_THE_RUN.has(failure.kind)) throw failure;
+    // The whole call was refused (e.g. 400 INVALID_FIELD, or 503 after every retry): every record in it failed.
+    const cause = failure.cause;
+    const statusCode = cause instanceof Error && cause.name !== 'Error' ? cause.name : 'REQUEST_FAILED';
+    return batch.map((item) => ({ id: item.id, ok: false, statusCode, message: failure.advice }));
   }
   return batch.map((item, index) => {
     const result = results[index];

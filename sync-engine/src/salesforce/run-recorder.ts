@@ -4,6 +4,7 @@
  * a CSV `ContentVersion` linked to it, and the integration's last-run fields.
  */
 import type { Connection } from '@jsforce/jsforce-node';
+import { withTransientRetries } from './transient-retry.js';
 import { stringify } from 'csv-stringify/sync';
 import type { RowOutcome, RunResult } from '../domain/run-result.js';
 import type { RunStart } from '../sync/target-org.js';
@@ -22,7 +23,10 @@ async function saveOne(
   create: boolean
 ): Promise<string> {
   const sobject = conn.sobject(objectName);
-  const saved = create ? await sobject.create(record) : await sobject.update(record as { Id: string });
+  // An update by Id is sent again on a transient failure; a create is not (it could make a second record).
+  const saved = create
+    ? await sobject.create(record)
+    : await withTransientRetries(conn, () => sobject.update(record as { Id: string }));
   const result = saved as unknown as {
     id?: string;
     success: boolean;

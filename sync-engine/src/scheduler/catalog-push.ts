@@ -3,6 +3,7 @@
  * connected org's `WalkMe_Report__c`, upserted by `Report_Id__c`, so the wizard lists reports without a callout.
  */
 import type { Connection } from '@jsforce/jsforce-node';
+import { withTransientRetries } from '../salesforce/transient-retry.js';
 import { integrationReports } from '../sources/report-source.js';
 import type { CatalogReport } from '../store/catalog.js';
 import type { EngineContext } from '../context/engine-context.js';
@@ -60,10 +61,11 @@ export async function pushCatalog(
     );
   }
   for (let i = 0; i < updates.length; i += 200) {
+    const chunk = updates.slice(i, i + 200);
     results.push(
-      ...((await conn
-        .sobject('WalkMe_Report__c')
-        .update(updates.slice(i, i + 200), { allOrNone: false })) as SaveResult[])
+      ...((await withTransientRetries(conn, () =>
+        conn.sobject('WalkMe_Report__c').update(chunk, { allOrNone: false })
+      )) as SaveResult[])
     );
   }
   const failed = results.filter((r) => !r.success);

@@ -8,6 +8,7 @@ import { findIntegration } from '../salesforce/integration-reader.js';
 import { soqlLiteral } from '../domain/soql-literal.js';
 import { salesforceTargetOrg } from '../salesforce/salesforce-target-org.js';
 import { NeedsReconnectionError } from '../salesforce/org-connections.js';
+import { withTransientRetries } from '../salesforce/transient-retry.js';
 import { deliverPendingClosings } from './run-closings.js';
 
 /** How often a running run stamps `Engine_Heartbeat__c` on its org record (Run Now's staleness is 15 minutes). */
@@ -182,12 +183,14 @@ export class RunWorker {
     const sfRunId = run.sfRunId;
     await this.ctx.orgs
       .use(run.orgId, (conn) =>
-        conn.sobject('WalkMe_Sync_Run__c').update({
-          Id: sfRunId,
-          Status__c: 'Failed',
-          End_Time__c: new Date().toISOString(),
-          Error_Summary__c: reason
-        })
+        withTransientRetries(conn, () =>
+          conn.sobject('WalkMe_Sync_Run__c').update({
+            Id: sfRunId,
+            Status__c: 'Failed',
+            End_Time__c: new Date().toISOString(),
+            Error_Summary__c: reason
+          })
+        )
       )
       .catch(async (error: unknown) => {
         this.ctx.logger.warn(

@@ -82,6 +82,24 @@ describe('runSync: faults during the writes', () => {
     }
   });
 
+  test('a 503 on the run record update is retried too: the record is closed', async () => {
+    await freshReport();
+    const sfRunId = (
+      (await h.conn.sobject('WalkMe_Sync_Run__c').create({ Status__c: 'Queued', Trigger__c: 'Manual' })) as {
+        id: string;
+      }
+    ).id;
+    h.org.faults.serviceUnavailableShare = 0.3;
+    h.org.faults.serviceUnavailableMethods = ['PATCH'];
+    try {
+      const result = await run({ record: true, runId: sfRunId, transientRetries: 10 });
+      assert.equal(result.runRecordPending, undefined, result.log.join('\n'));
+      assert.equal(h.org.data.find('WalkMe_Sync_Run__c', sfRunId)!.Status__c, 'Completed');
+    } finally {
+      h.org.faults.reset();
+    }
+  });
+
   test('a spent quota stops the writes at once: one refused call, the rest not attempted, Failed with advice', async () => {
     await freshReport();
     h.org.calls.reset();
