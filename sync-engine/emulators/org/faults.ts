@@ -35,6 +35,8 @@ export class OrgFaults implements FaultSettings {
   lockErrorShare = 0;
   lockedIds = new Set<string>();
   validationRules: ValidationRule[] = [];
+  /** The next this many API requests (of `serviceUnavailableMethods`, when set) answer 503, deterministically. */
+  serviceUnavailableNext = 0;
   private readonly random: () => number;
 
   constructor(
@@ -67,15 +69,20 @@ export class OrgFaults implements FaultSettings {
     this.lockErrorShare = 0;
     this.lockedIds.clear();
     this.validationRules = [];
+    this.serviceUnavailableNext = 0;
   }
 
   shouldFailWith503(method: string): boolean {
-    if (this.serviceUnavailableShare <= 0) return false;
+    if (this.serviceUnavailableShare <= 0 && this.serviceUnavailableNext <= 0) return false;
     if (
       this.serviceUnavailableMethods.length > 0 &&
       !this.serviceUnavailableMethods.includes(method.toUpperCase())
     ) {
       return false;
+    }
+    if (this.serviceUnavailableNext > 0) {
+      this.serviceUnavailableNext -= 1;
+      return true;
     }
     return this.random() < this.serviceUnavailableShare;
   }

@@ -89,11 +89,20 @@ describe('runSync: faults during the writes', () => {
         id: string;
       }
     ).id;
-    h.org.faults.serviceUnavailableShare = 0.3;
-    h.org.faults.serviceUnavailableMethods = ['PATCH'];
     try {
-      const result = await run({ record: true, runId: sfRunId, transientRetries: 10 });
+      const result = await run({
+        record: true,
+        runId: sfRunId,
+        // The closing's PATCH (the next call once the run is recording) is answered 503 twice.
+        onProgress: (progress) => {
+          if (progress.phase === 'recording') {
+            h.org.faults.serviceUnavailableMethods = ['PATCH'];
+            h.org.faults.serviceUnavailableNext = 2;
+          }
+        }
+      });
       assert.equal(result.runRecordPending, undefined, result.log.join('\n'));
+      assert.equal(h.org.faults.serviceUnavailableNext, 0, 'both 503s were answered');
       assert.equal(h.org.data.find('WalkMe_Sync_Run__c', sfRunId)!.Status__c, 'Completed');
     } finally {
       h.org.faults.reset();
