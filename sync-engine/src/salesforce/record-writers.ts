@@ -162,14 +162,25 @@ async function reportJobResults(
   for (const id of pending) onResult({ id, ok: true });
 }
 
-/** jsforce's error when `poll` gives up on a job still running (the job goes on at Salesforce). */
-const POLL_TIMEOUT = 'JobPollingTimeout';
+/** Waits for `work` unless `signal` aborts first (then `work` goes on, its outcome ignored). */
+async function unlessAborted<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return await work;
+  work.catch(() => undefined);
+  signal.throwIfAborted();
+  return await Promise.race([
+    work,
+    new Promise<never>((_, reject) =>
+      signal.addEventListener('abort', () => reject(signal.reason), { once: true })
+    )
+  ]);
+}
 
 /**
  * Writes `items` in one Bulk API 2.0 ingest job. Every item must carry the same fields: jsforce builds the
  * CSV header from the first record, and an empty cell would mean "leave unchanged" (null becomes `#N/A`).
- * A job still running at the poll timeout may yet write its records: they get no result, and the job's id is
- * answered for `settleBulkIngest` later. Only a job Salesforce reports Failed or Aborted fails its records.
+ * Once the job is closed, Salesforce goes on with it whatever happens here (a poll timeout, a 5xx while
+ * polling or reading its results, the engine stopping): the records without a result then get none, and the
+ * job's id is answered for `settleBulkIngest` later. Only a job never closed fails its records here.
  */
 export async function writeWithBulkIngest(
   conn: Connection,
@@ -181,14 +192,16 @@ export async function writeWithBulkIngest(
   if (items.length === 0) return {};
   const job = conn.bulk2.createJob({ object: objectName, operation: 'update' });
   const pending = new Set(items.map((item) => item.id));
+  let closed = false;
   try {
     await job.open();
     await job.uploadData(items.map((item) => ({ Id: item.id, ...item.fields })));
     await job.close();
-    await job.poll(polling.pollInterval, polling.pollTimeout);
+    closed = true;
+    await unlessAborted(job.poll(polling.pollInterval, polling.pollTimeout), polling.signal);
     await reportJobResults(job, pending, onResult);
   } catch (error) {
-    if ((error as Error).name === POLL_TIMEOUT && job.id) return { pendingJobId: job.id };
+    if (closed && job.id) return { pendingJobId: job.id };
     const statusCode = error instanceof Error && error.name !== 'Error' ? error.name : 'BULK_JOB_FAILED';
     const message = `Bulk API 2.0 job failed: ${describeSalesforceFailure(error)}`;
     for (const id of pending) onResult({ id, ok: false, statusCode, message });
@@ -197,8 +210,9 @@ export async function writeWithBulkIngest(
 }
 
 /**
- * A job left running at a run's poll timeout, looked at again: `running` while Salesforce still works on it,
- * else each of `ids`'s outcome through `onResult` (all failed with the job's error when it Failed or was Aborted).
+ * A job a run left unsettled, looked at again: `running` while Salesforce still works on it, else each of
+ * `ids`'s outcome through `onResult`. A Failed or Aborted job lists what it did not process among its
+ * unprocessed records, as a completed one does [unverified for Failed], so the same reading applies.
  */
 export async function settleBulkIngest(
   conn: Connection,
@@ -207,15 +221,9 @@ export async function settleBulkIngest(
   onResult: (result: WriteResult) => void
 ): Promise<'running' | 'settled'> {
   const job = conn.bulk2.job('ingest', { id: jobId });
-  const info = (await job.check()) as { state: string; errorMessage?: string };
+  const info = (await job.check()) as { state: string };
   if (info.state === 'Open' || info.state === 'UploadComplete' || info.state === 'InProgress')
     return 'running';
-  const pending = new Set(ids);
-  if (info.state === 'JobComplete') {
-    await reportJobResults(job, pending, onResult);
-  } else {
-    const message = `Bulk API 2.0 job ${jobId} ended ${info.state}${info.errorMessage ? `: ${info.errorMessage}` : ''}`;
-    for (const id of pending) onResult({ id, ok: false, statusCode: 'BULK_JOB_FAILED', message });
-  }
+  await reportJobResults(job, new Set(ids), onResult);
   return 'settled';
 }

@@ -135,9 +135,12 @@ export async function recordRunEnd(
   options: { integrationId?: string; callsSoFar: () => number }
 ): Promise<void> {
   const integrationId = options.integrationId;
-  const attached = await attachRejectedRows(conn, runId, result);
-  if (attached.id) result.rejectedFileId = attached.id;
-  if (attached.problem) result.log.push(attached.problem);
+  // A closing delivered again (an earlier attempt failed after the file was attached) does not attach it twice.
+  if (!result.rejectedFileId) {
+    const attached = await attachRejectedRows(conn, runId, result);
+    if (attached.id) result.rejectedFileId = attached.id;
+    if (attached.problem) result.log.push(attached.problem);
+  }
   await saveOne(
     conn,
     'WalkMe_Sync_Run__c',

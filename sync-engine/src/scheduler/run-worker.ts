@@ -162,8 +162,9 @@ export class RunWorker {
       const finished = await store.runs.get(runId);
       if (finished?.status === 'Running') {
         await store.runs.fail(runId, message);
-        // The app's record says why too (unless the org is unreachable for want of a token).
-        if (!(error instanceof NeedsReconnectionError)) await this.closeInOrg(finished, message);
+        // The app's record says why too; when the org is unreachable (a revoked account), the closing is kept
+        // and delivered once it is reconnected.
+        await this.closeInOrg(finished, message);
       }
       // Failed with its reason, not retried: a dead token or a vanished integration will not heal by itself.
       log.warn({ reason: message, needsReconnection: error instanceof NeedsReconnectionError }, 'run failed');

@@ -42,10 +42,12 @@ export class OutcomeTally {
 
   /**
    * When the run stops early: every row read and not settled (queued for a write, or in the batch being
-   * matched) ends `failed`, "not attempted", with the run's reason, so the counts still add up.
+   * matched), or just those of `only`, ends `failed` with `reason`, so the counts still add up.
    */
-  failUnsettled(reason: string, statusCode = 'NOT_ATTEMPTED'): void {
-    for (const [row, key] of [...this.unsettled]) this.emit(row, key, 'failed', { statusCode, reason });
+  failUnsettled(reason: string, statusCode = 'NOT_ATTEMPTED', only?: Set<number>): void {
+    for (const [row, key] of [...this.unsettled]) {
+      if (!only || only.has(row)) this.emit(row, key, 'failed', { statusCode, reason });
+    }
   }
 
   /** A bug, not a data problem: the run fails loudly rather than report figures that do not add up. */

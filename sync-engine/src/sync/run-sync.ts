@@ -100,15 +100,18 @@ class SyncRun {
       this.log.note(`Run of "${this.integration.name}"${this.options.dryRun ? ' (dry run)' : ''} started.`);
       await this.process();
     } catch (error) {
-      failure = this.options.signal?.aborted
-        ? new RunFailure(
-            'transient',
-            `Interrupted: the engine was stopped after ${this.writes.written} records were written; the next run writes the rest.`
-          )
-        : error instanceof RunFailure
-          ? error
-          : this.org.failure(error);
+      // Only the stop itself is an interruption: a revocation met at the same moment stays a revocation.
+      failure =
+        this.options.signal?.aborted && error === this.options.signal.reason
+          ? new RunFailure(
+              'transient',
+              `Interrupted: the engine was stopped after ${this.writes.written} records were written; the next run writes the rest.`
+            )
+          : error instanceof RunFailure
+            ? error
+            : this.org.failure(error);
       // Rows read but not settled (queued for a write, or being matched) end failed: the counts add up.
+      this.holdPendingJobRows();
       this.tally.failUnsettled(`not attempted: ${failure.message}`);
       this.log.note(`Failed: ${failure.advice}`);
     }
@@ -250,6 +253,22 @@ class SyncRun {
     else this.writes.add(row.row, row.rawKey, recordIds, writes);
   }
 
+  /**
+   * Rows waiting on a Bulk job the run could not see to its end are never reported written before Salesforce
+   * says so: they end `failed`, "outcome not known yet", and the engine settles them when the jobs end.
+   */
+  private holdPendingJobRows(): void {
+    const jobs = this.writes.takePendingJobs();
+    for (const job of jobs) {
+      this.log.note(
+        `Bulk API job ${job.jobId} had not ended when the run did: its ${job.records.length} ${job.objectName} records are settled when it ends.`
+      );
+    }
+    const rows = new Set(jobs.flatMap((job) => job.records.map((record) => record.row)));
+    if (rows.size > 0) this.tally.failUnsettled(PENDING_REASON, BULK_JOB_PENDING, rows);
+    this.pendingJobs.push(...jobs);
+  }
+
   private async write(): Promise<void> {
     if (this.options.dryRun || this.writes.size === 0) {
       this.log.note(this.options.dryRun ? 'Dry run: nothing written.' : 'Nothing changed: nothing written.');
@@ -262,7 +281,10 @@ class SyncRun {
     let retries = 0;
     const settings = {
       bulk,
-      bulkPolling: bulkPollingOf(this.options),
+      bulkPolling: {
+        ...bulkPollingOf(this.options),
+        ...(this.options.signal ? { signal: this.options.signal } : {})
+      },
       collections: {
         concurrency: this.options.concurrency ?? 4,
         lockRetries: this.options.lockRetries ?? 3,
@@ -280,16 +302,7 @@ class SyncRun {
     } finally {
       if (retries > 0) this.log.note(`Retried ${retries} write calls after transient Salesforce failures.`);
     }
-    for (const job of this.writes.pendingJobs) {
-      this.log.note(
-        `Bulk API job ${job.jobId} was still running at the poll timeout: its ${job.records.length} ${job.objectName} records are settled when it ends.`
-      );
-    }
-    if (this.writes.pendingJobs.length > 0) {
-      // Never reported written before Salesforce says so; the engine settles these rows when the job ends.
-      this.tally.failUnsettled(PENDING_REASON, BULK_JOB_PENDING);
-      this.pendingJobs = this.writes.pendingJobs;
-    }
+    this.holdPendingJobRows();
     this.progress('writing');
   }
 }

@@ -49,6 +49,8 @@ export interface KeyLookup {
 export interface BulkPolling {
   pollInterval: number;
   pollTimeout: number;
+  /** Stops waiting for an ingest job (the engine stopping); the job goes on and is settled later. */
+  signal?: AbortSignal;
 }
 
 /** One record's changed fields. */

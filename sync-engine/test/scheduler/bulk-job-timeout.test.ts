@@ -55,7 +55,7 @@ describe('a Bulk API job still running at the poll timeout', () => {
     assert.equal(result.rejected.filter((row) => row.statusCode === 'BULK_JOB_PENDING').length, waiting);
     assert.match(
       result.log.join('\n'),
-      new RegExp(`Bulk API job ${job.jobId} was still running at the poll timeout`)
+      new RegExp(`Bulk API job ${job.jobId} had not ended when the run did`)
     );
 
     const { run } = await h.engine.ctx.store.runs.request({

@@ -1,23 +1,26 @@
 /**
- * Rows whose records a Bulk API job still held when the run's poll timeout passed: the run reports them
- * failed, "outcome not known yet" (never written before Salesforce says so), and once the job ends, its
- * outcomes settle them in the run's result: updated, or failed with Salesforce's reason.
+ * Rows whose records Bulk API jobs still held when the run ended (a poll timeout, the engine stopping): the
+ * run reports them failed, "outcome not known yet" (never written before Salesforce says so), and once every
+ * one of the run's jobs has ended, their outcomes settle those rows in the run's result: updated, or failed
+ * with Salesforce's reason. A row writing to two objects (a Lead and its Contact) is settled once, from both.
  */
 import type { PendingBulkJob, RunResult } from '../../domain/run-result.js';
 import type { WriteResult } from '../target-org.js';
 
 export const BULK_JOB_PENDING = 'BULK_JOB_PENDING';
 export const PENDING_REASON =
-  'outcome not known yet: its Bulk API job was still running at the poll timeout; the engine settles it when the job ends';
+  'outcome not known yet: its Bulk API job had not ended when the run did; the engine settles it when the job ends';
 
-/** Applies an ended job's per-record outcomes to the result whose rows waited on it. */
+/** Applies the per-record outcomes of all of the result's ended jobs to the rows that waited on them. */
 export function settleLateRows(
   result: RunResult,
-  job: PendingBulkJob,
   outcomes: Map<string, WriteResult>
 ): { updated: number; failed: number } {
+  const jobs: PendingBulkJob[] = result.pendingBulkJobs ?? [];
   const recordsOfRow = new Map<number, string[]>();
-  for (const { id, row } of job.records) recordsOfRow.set(row, [...(recordsOfRow.get(row) ?? []), id]);
+  for (const { id, row } of jobs.flatMap((job) => job.records)) {
+    recordsOfRow.set(row, [...(recordsOfRow.get(row) ?? []), id]);
+  }
   const failures = new Map<number, { statusCode: string; reason: string }>();
   for (const [row, ids] of recordsOfRow) {
     const failed = ids.map((id) => outcomes.get(id)).find((outcome) => outcome && !outcome.ok);
@@ -43,13 +46,12 @@ export function settleLateRows(
   result.rejectedOmitted = Math.max(0, result.rejectedOmitted - omittedNowUpdated.length);
   result.counts.failed += failures.size - recordsOfRow.size;
   result.counts.updated += updated;
-  result.pendingBulkJobs = result.pendingBulkJobs?.filter((pending) => pending.jobId !== job.jobId);
-  if (!result.pendingBulkJobs?.length) delete result.pendingBulkJobs;
+  delete result.pendingBulkJobs;
   if (!result.error) {
     result.status = result.counts.failed + result.counts.invalid > 0 ? 'Completed with errors' : 'Completed';
   }
   result.log.push(
-    `${new Date().toISOString()} Bulk API job ${job.jobId} ended: ${updated} rows updated, ${failures.size} failed.`
+    `${new Date().toISOString()} Bulk API job${jobs.length > 1 ? 's' : ''} ${jobs.map((job) => job.jobId).join(', ')} ended: ${updated} rows updated, ${failures.size} failed.`
   );
   return { updated, failed: failures.size };
 }

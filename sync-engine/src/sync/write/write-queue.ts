@@ -32,8 +32,8 @@ export class WriteQueue {
   size = 0;
   /** Records written so far. */
   written = 0;
-  /** Bulk jobs still running at the poll timeout, with the records (and rows) they hold. */
-  readonly pendingJobs: PendingBulkJob[] = [];
+  /** Bulk jobs left unsettled (still running at the poll timeout, or when the run stopped), with their records. */
+  private readonly unsettledJobs: Array<{ jobId: string; objectName: string; ids: string[] }> = [];
 
   constructor(private readonly tally: OutcomeTally) {}
 
@@ -65,17 +65,38 @@ export class WriteQueue {
           settings.bulkPolling,
           settle
         );
-        if (pendingJobId) {
-          const records = items
-            .filter((item) => this.rowOfRecord.has(item.id))
-            .map((item) => ({ id: item.id, row: this.rowOfRecord.get(item.id)! }));
-          this.pendingJobs.push({ jobId: pendingJobId, objectName, records });
-        }
+        if (pendingJobId)
+          this.unsettledJobs.push({ jobId: pendingJobId, objectName, ids: items.map((i) => i.id) });
       } else {
         await org.updateWithCollections(objectName, items, settings.collections, settle);
       }
     }
     this.itemsByObject.clear();
+  }
+
+  /**
+   * The Bulk jobs left unsettled, with the records of the rows still waiting on them. A row that already
+   * failed on another record is settled failed now: its outcome is known whatever the job does.
+   */
+  takePendingJobs(): PendingBulkJob[] {
+    if (this.unsettledJobs.length === 0) return [];
+    const known = new Set<number>();
+    for (const [rowNumber, state] of this.rowsInWrite) {
+      if (!state.failure) continue;
+      known.add(rowNumber);
+      this.emitRow(state);
+    }
+    for (const row of known) this.rowsInWrite.delete(row);
+    for (const [id, row] of this.rowOfRecord) if (known.has(row)) this.rowOfRecord.delete(id);
+    const jobs = this.unsettledJobs.map(({ jobId, objectName, ids }) => ({
+      jobId,
+      objectName,
+      records: ids
+        .filter((id) => this.rowOfRecord.has(id))
+        .map((id) => ({ id, row: this.rowOfRecord.get(id)! }))
+    }));
+    this.unsettledJobs.length = 0;
+    return jobs;
   }
 
   private settle(result: WriteResult): void {
@@ -89,6 +110,11 @@ export class WriteQueue {
       state.failure = { statusCode: result.statusCode, message: result.message, id: result.id };
     if (state.pending > 0) return;
     this.rowsInWrite.delete(rowNumber);
+    this.emitRow(state);
+  }
+
+  /** The row's outcome once its records are settled: failed with its first error, else updated. */
+  private emitRow(state: RowInWrite): void {
     if (state.failure) {
       this.tally.emit(state.row, state.key, 'failed', {
         recordIds: state.recordIds,

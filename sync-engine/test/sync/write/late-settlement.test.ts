@@ -23,18 +23,19 @@ describe('settling rows a Bulk job held past the poll timeout', () => {
         { row: 4, key: 'k4', outcome: 'invalid', recordIds: [], reason: 'bad' }
       ],
       rejectedOmitted: 1,
-      pendingBulkJobs: [{ jobId: '750A', objectName: 'Lead', records: [] }],
+      pendingBulkJobs: [
+        {
+          jobId: '750A',
+          objectName: 'Lead',
+          records: [
+            { id: '00Q1', row: 1 },
+            { id: '00Q2', row: 2 },
+            { id: '00Q3', row: 3 }
+          ]
+        }
+      ],
       log: []
     } as unknown as RunResult;
-    const job = {
-      jobId: '750A',
-      objectName: 'Lead',
-      records: [
-        { id: '00Q1', row: 1 },
-        { id: '00Q2', row: 2 },
-        { id: '00Q3', row: 3 }
-      ]
-    };
     const outcomes = new Map([
       ['00Q1', { id: '00Q1', ok: true as const }],
       [
@@ -48,7 +49,7 @@ describe('settling rows a Bulk job held past the poll timeout', () => {
       ],
       ['00Q3', { id: '00Q3', ok: true as const }]
     ]);
-    assert.deepEqual(settleLateRows(result, job, outcomes), { updated: 2, failed: 1 });
+    assert.deepEqual(settleLateRows(result, outcomes), { updated: 2, failed: 1 });
     assert.deepEqual(result.counts, {
       read: 4,
       updated: 2,
@@ -69,5 +70,28 @@ describe('settling rows a Bulk job held past the poll timeout', () => {
     assert.equal(result.pendingBulkJobs, undefined);
     assert.equal(result.status, 'Completed with errors');
     assert.match(result.log[0]!, /Bulk API job 750A ended: 2 rows updated, 1 failed\.$/);
+  });
+
+  test('a row writing a Lead and a Contact, each in its own job, is settled once from both', () => {
+    const result = {
+      status: 'Completed with errors',
+      counts: { read: 1, updated: 0, unchanged: 0, unmatched: 0, ambiguous: 0, invalid: 0, failed: 1 },
+      rejected: [pending(1)],
+      rejectedOmitted: 0,
+      pendingBulkJobs: [
+        { jobId: '750L', objectName: 'Lead', records: [{ id: '00Q1', row: 1 }] },
+        { jobId: '750C', objectName: 'Contact', records: [{ id: '0031', row: 1 }] }
+      ],
+      log: []
+    } as unknown as RunResult;
+    const outcomes = new Map([
+      ['00Q1', { id: '00Q1', ok: true as const }],
+      ['0031', { id: '0031', ok: false as const, statusCode: 'REQUIRED_FIELD_MISSING', message: 'LastName' }]
+    ]);
+    assert.deepEqual(settleLateRows(result, outcomes), { updated: 0, failed: 1 });
+    assert.equal(result.counts.failed, 1);
+    assert.equal(result.counts.updated, 0);
+    assert.equal(result.rejected[0]!.statusCode, 'REQUIRED_FIELD_MISSING');
+    assert.match(result.log[0]!, /Bulk API jobs 750L, 750C ended: 0 rows updated, 1 failed\.$/);
   });
 });
