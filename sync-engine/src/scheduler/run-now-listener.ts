@@ -30,6 +30,23 @@ interface FayeClientInternals {
   };
 }
 
+/** The Bayeux error code of a refused subscribe (`400::The replayId {N} you provided was invalid…`). */
+const BAYEUX_BAD_REQUEST = 400;
+
+/**
+ * The code of a Bayeux error: Faye's parsed error, or the protocol's `code:params:message` string as the
+ * server sent it (Bayeux 1.0, "error" field grammar; what Faye's own `Error.parse` reads).
+ */
+function bayeuxCode(error: unknown): number | undefined {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code === 'number') return code;
+  // Faye leaves `code` null when the string is not in its grammar, the whole string then in `message`.
+  const message = (error as { message?: unknown } | null)?.message;
+  const text = typeof error === 'string' ? error : typeof message === 'string' ? message : '';
+  const match = /^(\d{3}):[^:]*:/.exec(text);
+  return match ? Number(match[1]) : undefined;
+}
+
 /** Faye's `Client.DISCONNECTED` state: the client stops cycling its connection. */
 const FAYE_DISCONNECTED = 4;
 
@@ -58,6 +75,9 @@ export class RunNowListener {
   readonly #clients = new Map<string, Client>();
   readonly #states = new Map<string, SubscriptionState>();
   readonly #attempts = new Map<string, number>();
+  readonly #chains = new Map<string, Promise<void>>();
+  /** Orgs whose events may have been missed (a replay fallback) until a subscription is up again. */
+  readonly #sweepOwed = new Set<string>();
   #stopped = false;
 
   constructor(
@@ -76,23 +96,42 @@ export class RunNowListener {
     return this.#states.get(orgId);
   }
 
-  async subscribe(orgId: string): Promise<void> {
+  /** Subscribes from the last event seen; calls for one org run one after another, never side by side. */
+  subscribe(orgId: string): Promise<void> {
+    const previous = this.#chains.get(orgId) ?? Promise.resolve();
+    const next = previous.catch(() => undefined).then(() => this.#subscribeNow(orgId));
+    this.#chains.set(orgId, next);
+    void next
+      .catch(() => undefined)
+      .finally(() => {
+        if (this.#chains.get(orgId) === next) this.#chains.delete(orgId);
+      });
+    return next;
+  }
+
+  async #subscribeNow(orgId: string): Promise<void> {
+    if (this.#stopped) return;
     const stored = await this.ctx.store.accounts.runRequestReplayId(orgId);
     try {
       await this.#subscribeFrom(orgId, stored ?? -1);
     } catch (error) {
-      if (stored == null || failureKindOf(error) === 'revoked') throw error;
-      // Refused from the stored replay id (past the org's retention): new events only, and a sweep now.
+      // Bayeux 400 from a stored replay id: the org no longer retains it (Streaming API, "Replay ID" errors).
+      if (stored == null || bayeuxCode(error) !== BAYEUX_BAD_REQUEST) throw error;
       this.ctx.logger.warn(
         { orgId, replayId: stored, err: String(error) },
         'Run Now replay refused: listening for new events and sweeping Queued runs'
       );
+      this.#sweepOwed.add(orgId);
       await this.ctx.store.accounts.forgetRunRequestReplayId(orgId);
       await this.#subscribeFrom(orgId, -1);
-      await this.onMissedEvents(orgId);
+    }
+    if (this.#stopped) {
+      await this.unsubscribe(orgId);
+      return;
     }
     this.#attempts.delete(orgId);
     this.#states.set(orgId, { state: 'listening', since: new Date() });
+    if (this.#sweepOwed.delete(orgId)) await this.onMissedEvents(orgId);
   }
 
   async #subscribeFrom(orgId: string, replayId: number): Promise<void> {
@@ -148,6 +187,7 @@ export class RunNowListener {
 
   async stop(): Promise<void> {
     this.#stopped = true;
+    await Promise.allSettled([...this.#chains.values()]);
     await Promise.all([...this.#clients.keys()].map((orgId) => this.unsubscribe(orgId)));
   }
 

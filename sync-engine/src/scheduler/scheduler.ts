@@ -33,7 +33,10 @@ export class Scheduler {
     this.setups.set(orgId, this.connected(orgId));
   };
   /** Disconnected or revoked: its Run Now subscription ends until the account is connected again. */
-  readonly #onDisconnected = (orgId: string) => void this.runNow.unsubscribe(orgId);
+  readonly #onDisconnected = (orgId: string) => {
+    this.#cancelCatalogRetry(orgId);
+    void this.runNow.unsubscribe(orgId);
+  };
 
   constructor(
     private readonly ctx: EngineContext,
@@ -72,8 +75,8 @@ export class Scheduler {
   }
 
   async stop(): Promise<void> {
-    for (const timer of this.#catalogRetries) clearTimeout(timer);
-    this.#catalogRetries.clear();
+    this.#stopped = true;
+    for (const orgId of [...this.#catalogRetries.keys()]) this.#cancelCatalogRetry(orgId);
     this.ctx.accountEvents.off('connected', this.#onConnected);
     this.ctx.accountEvents.off('disconnected', this.#onDisconnected);
     this.ctx.accountEvents.off('revoked', this.#onDisconnected);
@@ -97,9 +100,17 @@ export class Scheduler {
     if (this.#runNow) await this.runNow.subscribeOrRetry(orgId);
   }
 
-  readonly #catalogRetries = new Set<NodeJS.Timeout>();
+  /** One pending catalog retry per org; a disconnect, a revocation, a reconnect or a stop cancels it. */
+  readonly #catalogRetries = new Map<string, NodeJS.Timeout>();
+  #stopped = false;
+
+  #cancelCatalogRetry(orgId: string): void {
+    clearTimeout(this.#catalogRetries.get(orgId));
+    this.#catalogRetries.delete(orgId);
+  }
 
   async #pushCatalogTo(orgId: string, attempt: number): Promise<void> {
+    this.#cancelCatalogRetry(orgId);
     try {
       const cached = await this.ctx.store.catalog.list();
       const reports = cached.length ? cached : await refreshCatalog(this.ctx, this.clock());
@@ -107,18 +118,20 @@ export class Scheduler {
       await this.ctx.store.accounts.recordCatalogPush(orgId, this.clock());
     } catch (error) {
       const kind = failureKindOf(error);
-      if (kind === 'revoked') return; // the account is marked; reconnecting it sets the org up again
+      // Gone, disconnected or revoked: reconnecting it sets the org up again.
+      const account = await this.ctx.store.accounts.get(orgId).catch(() => undefined);
+      if (this.#stopped || kind === 'revoked' || account?.status !== 'connected') return;
       const delaySeconds = Math.min(3_600, this.ctx.config.scheduler.catalogRetrySeconds * 2 ** attempt);
       this.ctx.logger.warn(
         { orgId, kind, err: String(error), retryInSeconds: delaySeconds },
         'catalog push failed'
       );
       const timer = setTimeout(() => {
-        this.#catalogRetries.delete(timer);
+        this.#catalogRetries.delete(orgId);
         void this.#pushCatalogTo(orgId, attempt + 1);
       }, delaySeconds * 1_000);
       timer.unref();
-      this.#catalogRetries.add(timer);
+      this.#catalogRetries.set(orgId, timer);
     }
   }
 
