@@ -5,6 +5,7 @@
  * it back, so the call's failure is typed by Salesforce's code (`invalid_grant`, `invalid_client_id`).
  */
 import type { Connection, ConnectionConfig } from '@jsforce/jsforce-node';
+import { idsOfIdentityUrl } from './identity-url.js';
 
 type RefreshCallback = Parameters<NonNullable<ConnectionConfig['refreshFn']>>[1];
 
@@ -18,7 +19,7 @@ export async function refreshSession(conn: Connection, callback: RefreshCallback
   try {
     if (!conn.refreshToken) throw new Error('No refresh token found in the connection');
     const res = await conn.oauth2.refreshToken(conn.refreshToken);
-    const [userId = '', organizationId = ''] = res.id.split('/').reverse();
+    const { userId, organizationId } = idsOfIdentityUrl(res.id);
     conn._establish({
       instanceUrl: res.instance_url,
       accessToken: res.access_token,

@@ -75,6 +75,8 @@ export async function checkAccess(conn: Connection, needs: Need[] = REQUIRED_ACC
 
 /** Salesforce's answer when the user's profile lacks "API Enabled" (or the edition has no API). */
 export function isApiDisabled(error: unknown): boolean {
-  const e = error as { name?: string; errorCode?: string; message?: string };
-  return /API_DISABLED_FOR_ORG|API_CURRENTLY_DISABLED/.test(`${e?.name} ${e?.errorCode} ${e?.message}`);
+  const e = error as { name?: string; errorCode?: string } | null;
+  return [e?.errorCode, e?.name].some(
+    (code) => code === 'API_DISABLED_FOR_ORG' || code === 'API_CURRENTLY_DISABLED'
+  );
 }

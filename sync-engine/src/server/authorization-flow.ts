@@ -10,6 +10,7 @@ import { Connection, type OAuth2 } from '@jsforce/jsforce-node';
 import type { Request, Response } from 'express';
 import type { EngineContext } from '../context/engine-context.js';
 import { describeSalesforceFailure } from '../salesforce/salesforce-errors.js';
+import { idsOfIdentityUrl } from '../salesforce/identity-url.js';
 import { API_VERSION, MISSING_CONNECTED_APP, oauthApp } from '../salesforce/org-connections.js';
 import type { PendingAuthorization } from '../store/accounts.js';
 import { escapeHtml, page } from './html.js';
@@ -141,7 +142,7 @@ export async function authorizeCallback(
     fail(res, 502, 'Salesforce refused the sign-in', [describeSalesforceFailure(error)]);
     return undefined;
   }
-  const [userId = '', orgId = ''] = token.id.split('/').reverse();
+  const { userId, organizationId: orgId } = idsOfIdentityUrl(token.id);
   const conn = new Connection({
     oauth2,
     instanceUrl: token.instance_url,
