@@ -28,6 +28,17 @@ export type RunStatus = 'Completed' | 'Completed with errors' | 'Failed';
 
 export type RowCounts = Record<RowOutcomeKind, number> & { read: number };
 
+/** The counts of a run that has read nothing yet. */
+export const noRows = (): RowCounts => ({
+  read: 0,
+  updated: 0,
+  unchanged: 0,
+  unmatched: 0,
+  ambiguous: 0,
+  invalid: 0,
+  failed: 0
+});
+
 export interface FieldChange {
   recordId: string;
   field: string;

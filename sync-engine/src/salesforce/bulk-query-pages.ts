@@ -9,6 +9,7 @@
 import type { Connection } from '@jsforce/jsforce-node';
 import type { BulkPolling } from '../sync/target-org.js';
 import { HttpApi } from '@jsforce/jsforce-node/lib/http-api.js';
+import { sleep } from '../domain/backoff.js';
 
 interface QueryJobInfo {
   id: string;
@@ -20,8 +21,6 @@ export interface BulkQueryOptions extends BulkPolling {
   /** Records a results page holds at most (Salesforce may send fewer). */
   pageSize?: number;
 }
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function waitForJob(conn: Connection, jobUrl: string, options: BulkQueryOptions): Promise<void> {
   const deadline = Date.now() + options.pollTimeout;

@@ -15,10 +15,9 @@ import { describeSalesforceFailure } from './salesforce-errors.js';
 import { withTransientRetries } from './transient-retry.js';
 import { COLLECTION_SIZE } from '../domain/salesforce-limits.js';
 import type { BulkPolling, CollectionsOptions, WriteItem, WriteResult } from '../sync/target-org.js';
+import { sleep } from '../domain/backoff.js';
 
 const LOCK_CODE = 'UNABLE_TO_LOCK_ROW';
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
 interface SaveResultLike {
   success: boolean;
   errors?: Array<{ statusCode?: string; errorCode?: string; message: string }>;

@@ -6,6 +6,7 @@
  * honoured: jsforce's errors do not carry the response headers [limitation], so backoff applies to it too.
  */
 import type { Connection } from '@jsforce/jsforce-node';
+import { backoffDelay, sleep } from '../domain/backoff.js';
 import type { RunFailure } from '../domain/errors.js';
 import { lastRefreshFailure } from './connection-refresh.js';
 import { salesforceFailure } from './salesforce-errors.js';
@@ -20,8 +21,6 @@ export interface RetryPolicy {
 
 export const DEFAULT_RETRY: RetryPolicy = { retries: 3, baseMs: 500 };
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
 /** `send()`, again while it fails transiently; any other failure (or the last one) is thrown, typed. */
 export async function withTransientRetries<T>(
   conn: Connection,
@@ -35,7 +34,7 @@ export async function withTransientRetries<T>(
       const failure = salesforceFailure(error, lastRefreshFailure(conn));
       if (failure.kind !== 'transient' || attempt >= policy.retries) throw failure;
       policy.onRetry?.(failure);
-      await sleep(Math.random() * policy.baseMs * 2 ** attempt);
+      await sleep(backoffDelay(attempt, policy.baseMs));
     }
   }
 }

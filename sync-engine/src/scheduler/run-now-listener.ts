@@ -11,6 +11,7 @@ import type { Connection } from '@jsforce/jsforce-node';
 import { StreamingExtension, type Client } from '@jsforce/jsforce-node/lib/api/streaming.js';
 import type { PgBoss } from 'pg-boss';
 import type { EngineContext } from '../context/engine-context.js';
+import { backoffDelay } from '../domain/backoff.js';
 import { failureKindOf } from '../salesforce/salesforce-errors.js';
 import { requestRun } from './run-requests.js';
 
@@ -29,6 +30,9 @@ interface FayeClientInternals {
     >;
   };
 }
+
+/** The longest wait between two resubscription attempts. */
+const RESUBSCRIBE_CAP_MS = 5 * 60_000;
 
 /** The Bayeux error code of a refused subscribe (`400::The replayId {N} you provided was invalid…`). */
 const BAYEUX_BAD_REQUEST = 400;
@@ -55,16 +59,6 @@ export type SubscriptionState =
   | { state: 'listening'; since: Date }
   | { state: 'retrying'; reason: string; nextAttemptAt: Date }
   | { state: 'stopped'; reason: string };
-
-/** The wait before resubscription attempt `attempt` (0-based): doubling from `baseMs`, capped, full jitter. */
-export function resubscribeDelay(
-  attempt: number,
-  baseMs: number,
-  capMs = 5 * 60_000,
-  random = Math.random
-): number {
-  return Math.round(random() * Math.min(capMs, baseMs * 2 ** attempt));
-}
 
 interface RunRequestMessage {
   payload?: { Integration_Id__c?: string; Run_Id__c?: string; Dry_Run__c?: boolean };
@@ -234,7 +228,7 @@ export class RunNowListener {
     if (this.#stopped) return;
     const attempt = this.#attempts.get(orgId) ?? 0;
     this.#attempts.set(orgId, attempt + 1);
-    const delay = resubscribeDelay(attempt, this.resubscribeBaseMs);
+    const delay = backoffDelay(attempt, this.resubscribeBaseMs, RESUBSCRIBE_CAP_MS);
     this.#states.set(orgId, { state: 'retrying', reason, nextAttemptAt: new Date(Date.now() + delay) });
     this.ctx.logger.warn({ orgId, reason, attempt, retryInMs: delay }, 'Run Now subscription lost');
     void this.unsubscribe(orgId);

@@ -14,7 +14,7 @@ import { deliverPendingClosings } from './run-closings.js';
 /** How often a running run stamps `Engine_Heartbeat__c` on its org record (Run Now's staleness is 15 minutes). */
 const ORG_HEARTBEAT_MS = 5 * 60_000;
 import type { EngineContext } from '../context/engine-context.js';
-import type { RowCounts, RunResult } from '../domain/run-result.js';
+import { noRows, type RunResult } from '../domain/run-result.js';
 import type { RunRecord } from '../store/runs.js';
 import { runSync } from '../sync/run-sync.js';
 import { QUEUES } from './boss.js';
@@ -209,16 +209,6 @@ export class RunWorker {
   }
 }
 
-const NO_ROWS: RowCounts = {
-  read: 0,
-  updated: 0,
-  unchanged: 0,
-  unmatched: 0,
-  ambiguous: 0,
-  invalid: 0,
-  failed: 0
-};
-
 /** What the store knows of a run that ended without a result, as the result its record is closed with. */
 function interruptedResult(run: RunRecord, reason: string): RunResult {
   return {
@@ -229,7 +219,7 @@ function interruptedResult(run: RunRecord, reason: string): RunResult {
     dryRun: run.dryRun,
     startedAt: run.startedAt ?? run.requestedAt,
     endedAt: new Date(),
-    counts: run.counts ?? NO_ROWS,
+    counts: run.counts ?? noRows(),
     apiCalls: run.apiCalls ?? 0,
     strategy: { match: 'soql', write: 'none' },
     rejected: [],

@@ -36,7 +36,7 @@ export async function engineHealth(
     const subscription = runNow(account.orgId);
     const usage = ctx.orgs.lastApiUsage(account.orgId);
     const left = usage ? Math.max(0, usage.limit - usage.used) : null;
-    const pushedAt = await ctx.store.accounts.catalogPushedAt(account.orgId);
+    const pushedAt = account.catalogPushedAt;
     const token = account.status === 'connected' ? 'valid' : 'needs reconnection';
     orgs.push({
       orgId: account.orgId,

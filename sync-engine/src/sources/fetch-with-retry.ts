@@ -4,6 +4,7 @@
  * status. Other statuses are returned to the caller, who knows what a 401 or 404 means.
  */
 import { ReportUnreachableError } from './report-source.js';
+import { sleep } from '../domain/backoff.js';
 
 export interface RetryOptions {
   /** Attempts in all, the first included (default 5). */
@@ -43,8 +44,6 @@ export function retryAfterMs(header: string | null, now = Date.now()): number | 
 export function describeStatus(response: Response): string {
   return `HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ''}`;
 }
-
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 async function fetchOnce(url: string, init: RequestInit, headersTimeoutMs: number): Promise<Response> {
   const controller = new AbortController();

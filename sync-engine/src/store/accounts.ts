@@ -20,9 +20,14 @@ export interface Account {
   connectionRecordId: string | null;
   connectedAt: Date;
   lastHeartbeatAt: Date | null;
+  /** When the report catalog last reached the org. */
+  catalogPushedAt: Date | null;
 }
 
-export type NewAccount = Omit<Account, 'status' | 'statusMessage' | 'connectionRecordId' | 'lastHeartbeatAt'>;
+export type NewAccount = Omit<
+  Account,
+  'status' | 'statusMessage' | 'connectionRecordId' | 'lastHeartbeatAt' | 'catalogPushedAt'
+>;
 
 export interface PendingAuthorization {
   state: string;
@@ -51,6 +56,7 @@ interface AccountRow {
   connection_record_id: string | null;
   connected_at: Date;
   last_heartbeat_at: Date | null;
+  catalog_pushed_at: Date | null;
 }
 
 const toAccount = (r: AccountRow): Account => ({
@@ -67,7 +73,8 @@ const toAccount = (r: AccountRow): Account => ({
   statusMessage: r.status_message,
   connectionRecordId: r.connection_record_id,
   connectedAt: r.connected_at,
-  lastHeartbeatAt: r.last_heartbeat_at
+  lastHeartbeatAt: r.last_heartbeat_at,
+  catalogPushedAt: r.catalog_pushed_at
 });
 
 /** A pending authorization is only good for this long (the user is at Salesforce's login page meanwhile). */
@@ -205,14 +212,6 @@ export class AccountStore {
 
   async recordCatalogPush(orgId: string, at: Date): Promise<void> {
     await this.db.query('UPDATE accounts SET catalog_pushed_at = $2 WHERE org_id = $1', [orgId, at]);
-  }
-
-  async catalogPushedAt(orgId: string): Promise<Date | null> {
-    const [row] = await this.db.query<{ catalog_pushed_at: Date | null }>(
-      'SELECT catalog_pushed_at FROM accounts WHERE org_id = $1',
-      [orgId]
-    );
-    return row?.catalog_pushed_at ?? null;
   }
 
   /** Forgets the last event seen (the org no longer retains it): the next subscription takes new events. */

@@ -34,8 +34,12 @@ const hash = (sessionId: string) => createHash('sha256').update(sessionId).diges
 export class OperatorSessionStore {
   constructor(private readonly db: Queryable) {}
 
-  /** Records (or renews) the session's grant for an org, checked now. */
+  /** Records (or renews) the session's grant for an org, checked now; grants past their age are cleared. */
   async grant(sessionId: string, grant: Omit<OperatorGrant, 'checkedAt'>): Promise<void> {
+    await this.db.query(
+      `DELETE FROM operator_sessions WHERE checked_at < now() - make_interval(hours => $1)`,
+      [OPERATOR_RECHECK_HOURS]
+    );
     await this.db.query(
       `INSERT INTO operator_sessions (session_hash, org_id, org_name, environment, login_url, user_id, username, checked_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7, now())
@@ -53,15 +57,12 @@ export class OperatorSessionStore {
     );
   }
 
-  /** The session's grants still within their re-check age; older ones are dropped. */
+  /** The session's grants still within their re-check age (every request reads them: one query). */
   async grants(sessionId: string): Promise<OperatorGrant[]> {
-    await this.db.query(
-      `DELETE FROM operator_sessions WHERE checked_at < now() - make_interval(hours => $1)`,
-      [OPERATOR_RECHECK_HOURS]
-    );
     const rows = await this.db.query<GrantRow>(
-      'SELECT * FROM operator_sessions WHERE session_hash = $1 ORDER BY org_name',
-      [hash(sessionId)]
+      `SELECT * FROM operator_sessions WHERE session_hash = $1 AND checked_at >= now() - make_interval(hours => $2)
+       ORDER BY org_name`,
+      [hash(sessionId), OPERATOR_RECHECK_HOURS]
     );
     return rows.map((r) => ({
       orgId: r.org_id,

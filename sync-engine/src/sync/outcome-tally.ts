@@ -2,18 +2,16 @@
  * Every row's one outcome: counted, handed to the caller's `onOutcome`, and kept (up to a cap) when the
  * row was rejected. The counts must add up to the rows read.
  */
-import type { RowCounts, RowOutcome, RowOutcomeKind, RunStatus } from '../domain/run-result.js';
+import {
+  noRows,
+  type RowCounts,
+  type RowOutcome,
+  type RowOutcomeKind,
+  type RunStatus
+} from '../domain/run-result.js';
 
 export class OutcomeTally {
-  readonly counts: RowCounts = {
-    read: 0,
-    updated: 0,
-    unchanged: 0,
-    unmatched: 0,
-    ambiguous: 0,
-    invalid: 0,
-    failed: 0
-  };
+  readonly counts: RowCounts = noRows();
   private readonly rejected: RowOutcome[] = [];
   private rejectedOmitted = 0;
   /** Rows read and not yet given an outcome, by row number: their keys. */

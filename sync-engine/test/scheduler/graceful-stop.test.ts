@@ -4,20 +4,13 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  createIntegration,
-  startSchedulerHarness,
-  waitFor,
-  type SchedulerHarness
-} from './scheduler-harness.js';
+import { runningRecord, startWithDailyIntegration, type SchedulerHarness } from './scheduler-harness.js';
 
 describe('stopping the engine while a run is in progress', () => {
   let h: SchedulerHarness;
   let now = new Date('2025-03-10T10:00:00Z');
   before(async () => {
-    h = await startSchedulerHarness({ engine: { clock: () => now, runNow: false } });
-    await createIntegration(h, 'daily');
-    await h.engine.scheduler.refreshIntegrations();
+    ({ h } = await startWithDailyIntegration(() => now, { runNow: false }));
   });
   after(async () => {
     await h?.stop();
@@ -27,12 +20,7 @@ describe('stopping the engine while a run is in progress', () => {
     now = new Date('2025-03-11T09:00:00Z');
     h.org.faults.latencyMs = 100;
     const [runId] = await h.engine.scheduler.tick();
-    const sfRunId = await waitFor('the run record to be Running', async () => {
-      const stored = await h.engine.ctx.store.runs.get(runId!);
-      return stored?.sfRunId && h.org.data.find('WalkMe_Sync_Run__c', stored.sfRunId)?.Status__c === 'Running'
-        ? stored.sfRunId
-        : undefined;
-    });
+    const sfRunId = await runningRecord(h, runId!);
     const started = Date.now();
     await h.engine.worker.stop();
     h.org.faults.latencyMs = 0;

@@ -2,21 +2,13 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { QUEUES } from '../../src/scheduler/boss.js';
 import type { RunJob } from '../../src/scheduler/run-requests.js';
-import {
-  createIntegration,
-  endedRun,
-  startSchedulerHarness,
-  waitFor,
-  type SchedulerHarness
-} from './scheduler-harness.js';
+import { endedRun, startWithDailyIntegration, waitFor, type SchedulerHarness } from './scheduler-harness.js';
 
 describe('a token revoked at Salesforce', () => {
   let h: SchedulerHarness;
   let now = new Date('2025-03-10T10:00:00Z');
   before(async () => {
-    h = await startSchedulerHarness({ engine: { clock: () => now } });
-    await createIntegration(h, 'daily');
-    await h.engine.scheduler.refreshIntegrations();
+    ({ h } = await startWithDailyIntegration(() => now));
     await waitFor('the Run Now subscription', () =>
       h.engine.scheduler.runNow.subscribedOrgs.includes(h.orgId)
     );

@@ -12,7 +12,7 @@ import {
   waitFor,
   type SchedulerHarness
 } from './scheduler-harness.js';
-import { resubscribeDelay } from '../../src/scheduler/run-now-listener.js';
+import { backoffDelay } from '../../src/domain/backoff.js';
 import { signInThroughBrowser } from '../../demo/browser-oauth.js';
 
 describe('Run Now over the Streaming API', () => {
@@ -183,10 +183,10 @@ describe('Run Now over the Streaming API', () => {
   });
 
   test('resubscription waits grow by doubling up to a cap, with full jitter', () => {
-    const top = (attempt: number) => resubscribeDelay(attempt, 2_000, 300_000, () => 1);
+    const top = (attempt: number) => backoffDelay(attempt, 2_000, 300_000, () => 1);
     assert.deepEqual([0, 1, 2, 3, 10].map(top), [2_000, 4_000, 8_000, 16_000, 300_000]);
     assert.equal(
-      resubscribeDelay(3, 2_000, 300_000, () => 0.5),
+      backoffDelay(3, 2_000, 300_000, () => 0.5),
       8_000
     );
   });

@@ -6,10 +6,9 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  createIntegration,
   endedRun,
-  startSchedulerHarness,
-  waitFor,
+  runningRecord,
+  startWithDailyIntegration,
   type SchedulerHarness
 } from './scheduler-harness.js';
 
@@ -18,9 +17,7 @@ describe('a run record the org could not take at the end of the run', () => {
   let now = new Date('2025-03-10T10:00:00Z');
   let integrationId: string;
   before(async () => {
-    h = await startSchedulerHarness({ engine: { clock: () => now, runNow: false } });
-    integrationId = await createIntegration(h, 'daily');
-    await h.engine.scheduler.refreshIntegrations();
+    ({ h, integrationId } = await startWithDailyIntegration(() => now, { runNow: false }));
   });
   after(async () => {
     await h?.stop();
@@ -31,12 +28,7 @@ describe('a run record the org could not take at the end of the run', () => {
     h.org.faults.latencyMs = 150;
     const [runId] = await h.engine.scheduler.tick();
     // Once the run's record says Running, the org's quota runs out: nothing more gets through, closing included.
-    const sfRunId = await waitFor('the run record to be Running', async () => {
-      const stored = await h.engine.ctx.store.runs.get(runId!);
-      return stored?.sfRunId && h.org.data.find('WalkMe_Sync_Run__c', stored.sfRunId)?.Status__c === 'Running'
-        ? stored.sfRunId
-        : undefined;
-    });
+    const sfRunId = await runningRecord(h, runId!);
     h.org.faults.exhaustQuota();
     const run = await endedRun(h, runId!);
     h.org.faults.latencyMs = 0;

@@ -93,6 +93,27 @@ export async function startSchedulerHarness(options: HarnessOptions = {}): Promi
   return h;
 }
 
+/** A harness whose engine reads the time from `clock`, with one daily integration created and read from the org. */
+export async function startWithDailyIntegration(
+  clock: () => Date,
+  engine: Partial<EngineOptions> = {}
+): Promise<{ h: SchedulerHarness; integrationId: string }> {
+  const h = await startSchedulerHarness({ engine: { clock, ...engine } });
+  const integrationId = await createIntegration(h, 'daily');
+  await h.engine.scheduler.refreshIntegrations();
+  return { h, integrationId };
+}
+
+/** Waits until run `runId`'s record in the org says Running; answers the record's id. */
+export async function runningRecord(h: SchedulerHarness, runId: string): Promise<string> {
+  return await waitFor('the run record to be Running', async () => {
+    const stored = await h.engine.ctx.store.runs.get(runId);
+    return stored?.sfRunId && h.org.data.find('WalkMe_Sync_Run__c', stored.sfRunId)?.Status__c === 'Running'
+      ? stored.sfRunId
+      : undefined;
+  });
+}
+
 /** Connects the Sandbox org through the engine's OAuth flow and waits for its set-up. */
 export async function connect(h: SchedulerHarness): Promise<void> {
   const flow = await connectThroughBrowser(h.engine.url!, 'sandbox');

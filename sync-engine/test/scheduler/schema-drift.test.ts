@@ -4,20 +4,13 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  createIntegration,
-  endedRun,
-  startSchedulerHarness,
-  type SchedulerHarness
-} from './scheduler-harness.js';
+import { endedRun, startWithDailyIntegration, type SchedulerHarness } from './scheduler-harness.js';
 
 describe('a mapped field changed in the org between two runs', () => {
   let h: SchedulerHarness;
   let now = new Date('2025-03-10T10:00:00Z');
   before(async () => {
-    h = await startSchedulerHarness({ engine: { clock: () => now } });
-    await createIntegration(h, 'daily');
-    await h.engine.scheduler.refreshIntegrations();
+    ({ h } = await startWithDailyIntegration(() => now));
   });
   after(async () => {
     await h?.stop();
