@@ -1,9 +1,9 @@
 import { LightningElement, api } from 'lwc';
-import { offeredFields, suggestField } from 'c/mappingRules';
+import { blankChoice, blankOptions, offeredFields, suggestField } from 'c/mappingRules';
 
 /**
- * The rows "report column → Salesforce field" of the wizard's third screen. The wizard owns the mappings;
- * every edit is announced with a `mappingchange` event carrying the new array.
+ * The rows "report column → Salesforce field, when blank" of the wizard's third screen. The wizard owns the
+ * mappings; every edit is announced with a `mappingchange` event carrying the new array.
  */
 export default class FieldMappingEditor extends LightningElement {
   /** Every column of the report, the key column included: [{ name, type }]. */
@@ -11,7 +11,7 @@ export default class FieldMappingEditor extends LightningElement {
   /** The target object's fields (FieldInfo). */
   @api fields = [];
   @api keyField;
-  /** [{ column, columnType, field }] */
+  /** [{ column, columnType, field, blank }]; no blank means keep. */
   @api mappings = [];
   /** Server problems for rows, by the index of the row: { 2: 'message' }. */
   @api rowProblems = {};
@@ -39,6 +39,7 @@ export default class FieldMappingEditor extends LightningElement {
           }))
         : [];
       const number = index + 1;
+      const fieldType = (this.fields || []).find((field) => field.apiName === mapping.field)?.type;
       return {
         key: `row-${number}`,
         index,
@@ -47,8 +48,11 @@ export default class FieldMappingEditor extends LightningElement {
         fieldOptions,
         isFieldDisabled: !mapping.column,
         fieldPlaceholder: this.fieldPlaceholder(mapping, fieldOptions),
+        blank: blankChoice(mapping),
+        blankOptions: blankOptions(fieldType),
         columnLabel: `Report column, row ${number}`,
         fieldLabel: `Salesforce field, row ${number}`,
+        blankLabel: `When the report cell is blank, row ${number}`,
         deleteLabel: `Delete row ${number}`,
         problem: this.rowProblems?.[index]
       };
@@ -83,6 +87,7 @@ export default class FieldMappingEditor extends LightningElement {
     const keepField = stillOffered.some((field) => field.apiName === current.field);
     const suggested = suggestField(column, this.fields, { keyField: this.keyField, takenFields });
     this.update(index, {
+      ...current,
       column: column.name,
       columnType: column.type,
       field: keepField ? current.field : suggested?.apiName || ''
@@ -92,6 +97,11 @@ export default class FieldMappingEditor extends LightningElement {
   handleFieldChange(event) {
     const index = Number(event.target.dataset.index);
     this.update(index, { ...this.mappings[index], field: event.detail.value });
+  }
+
+  handleBlankChange(event) {
+    const index = Number(event.target.dataset.index);
+    this.update(index, { ...this.mappings[index], blank: event.detail.value });
   }
 
   handleAddRow() {

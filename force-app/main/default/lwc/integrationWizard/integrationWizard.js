@@ -13,6 +13,7 @@ import {
   SCHEDULE_DAILY,
   SCHEDULE_EVERY_N_HOURS,
   SCHEDULE_MANUAL,
+  blankChoice,
   formatUtc,
   hourLabel,
   isMappingComplete,
@@ -54,6 +55,11 @@ const CONVERTED_LEAD_OPTIONS = [
   { label: 'Update the Contact the Lead was converted to', value: 'follow-to-contact' }
 ];
 
+// A cleared number input sends '': no value, so the engine applies its default.
+function optionalNumber(value) {
+  return value === '' ? null : Number(value);
+}
+
 /**
  * The integration wizard: 1 Environment, 2 Report and object, 3 Field mapping. New integrations start on
  * screen 1; an existing one (integrationId) opens on the mapping screen. Closes with { integrationId } once
@@ -91,6 +97,9 @@ export default class IntegrationWizard extends LightningModal {
   active = true;
   ambiguityPolicy = 'update-all';
   convertedLeadHandling = 'skip';
+  allowLargeChangesOnce = false;
+  maxClearedPercent = null;
+  minReportRowsPercent = null;
 
   problems = [];
   sentRowIndexes = [];
@@ -157,6 +166,9 @@ export default class IntegrationWizard extends LightningModal {
       this.active = definition.active !== false;
       this.ambiguityPolicy = definition.ambiguityPolicy || 'update-all';
       this.convertedLeadHandling = definition.convertedLeadHandling || 'skip';
+      this.allowLargeChangesOnce = definition.allowLargeChangesOnce === true;
+      this.maxClearedPercent = definition.maxClearedPercent ?? null;
+      this.minReportRowsPercent = definition.minReportRowsPercent ?? null;
       this.currentStep = STEP_MAPPING;
       this.furthestStep = STEP_MAPPING;
     } catch (error) {
@@ -446,6 +458,18 @@ export default class IntegrationWizard extends LightningModal {
     this.convertedLeadHandling = event.detail.value;
   }
 
+  handleAllowLargeChangesChange(event) {
+    this.allowLargeChangesOnce = event.detail.checked;
+  }
+
+  handleMaxClearedChange(event) {
+    this.maxClearedPercent = optionalNumber(event.detail.value);
+  }
+
+  handleMinReportRowsChange(event) {
+    this.minReportRowsPercent = optionalNumber(event.detail.value);
+  }
+
   // ---- save
 
   /** Server problems by field name, for the inline messages; mapping rows get theirs through rowProblems. */
@@ -482,14 +506,17 @@ export default class IntegrationWizard extends LightningModal {
       objectKeyField: this.objectKeyField,
       mappings: this.sentRowIndexes.map((index) => {
         const { column, columnType, field } = this.mappings[index];
-        return { column, columnType, field };
+        return { column, columnType, field, blank: blankChoice(this.mappings[index]) };
       }),
       scheduleType: this.scheduleType,
       scheduleHourUtc: this.isDaily ? this.scheduleHourUtc : null,
       scheduleIntervalHours: this.isEveryNHours ? this.scheduleIntervalHours : null,
       active: this.active,
       ambiguityPolicy: this.ambiguityPolicy,
-      convertedLeadHandling: this.isLeadTarget ? this.convertedLeadHandling : null
+      convertedLeadHandling: this.isLeadTarget ? this.convertedLeadHandling : null,
+      allowLargeChangesOnce: this.allowLargeChangesOnce,
+      maxClearedPercent: this.maxClearedPercent,
+      minReportRowsPercent: this.minReportRowsPercent
     };
   }
 

@@ -90,6 +90,22 @@ export function isMappingComplete(mapping) {
   return Boolean(mapping.column && mapping.field);
 }
 
+export const BLANK_KEEP = 'keep';
+export const BLANK_CLEAR = 'clear';
+
+/** What a blank report cell does to the row's field; mappings saved before the choice existed keep. */
+export function blankChoice(mapping) {
+  return mapping.blank || BLANK_KEEP;
+}
+
+/** The "When blank" options for a field type. A checkbox cannot be empty: clearing one sets it to false. */
+export function blankOptions(fieldType) {
+  return [
+    { label: 'Keep Salesforce value', value: BLANK_KEEP },
+    { label: fieldType === 'boolean' ? 'Set to false' : 'Clear the field', value: BLANK_CLEAR }
+  ];
+}
+
 function twoDigits(value) {
   return String(value).padStart(2, '0');
 }

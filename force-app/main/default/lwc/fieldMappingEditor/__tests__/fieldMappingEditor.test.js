@@ -26,6 +26,8 @@ function createEditor(mappings, rowProblems = {}) {
 const rowsOf = (element) => [...element.shadowRoot.querySelectorAll('li.mapping-row')];
 const fieldBox = (row) => row.querySelector('lightning-combobox.field');
 const columnBox = (row) => row.querySelector('lightning-combobox.column');
+const blankBox = (row) => row.querySelector('lightning-combobox.blank');
+const labels = (options) => options.map((option) => option.label);
 const values = (options) => options.map((option) => option.value);
 
 function choose(combobox, value) {
@@ -124,6 +126,60 @@ describe('c-field-mapping-editor', () => {
     choose(fieldBox(rowsOf(element)[0]), 'Last_Login__c');
 
     expect(changes[0]).toEqual([{ column: 'Last Login', columnType: 'datetime', field: 'Last_Login__c' }]);
+  });
+
+  it('keeps the Salesforce value of a blank cell by default, also for rows saved without the choice', async () => {
+    const { element } = createEditor([
+      { column: 'First Login', columnType: 'datetime', field: 'WalkMe_First_Login__c' },
+      { column: 'Last Login', columnType: 'datetime', field: 'WalkMe_Last_Login__c', blank: 'clear' }
+    ]);
+    await flushPromises();
+
+    const [first, second] = rowsOf(element).map(blankBox);
+    expect(first.label).toBe('When the report cell is blank, row 1');
+    expect(labels(first.options)).toEqual(['Keep Salesforce value', 'Clear the field']);
+    expect(first.value).toBe('keep');
+    expect(second.value).toBe('clear');
+    await expect(element).toBeAccessible();
+  });
+
+  it('announces Clear the field when the admin chooses it', async () => {
+    const { element, changes } = createEditor([
+      { column: 'Last Login', columnType: 'datetime', field: 'WalkMe_Last_Login__c' }
+    ]);
+    await flushPromises();
+
+    choose(blankBox(rowsOf(element)[0]), 'clear');
+    await flushPromises();
+
+    expect(changes[0]).toEqual([
+      { column: 'Last Login', columnType: 'datetime', field: 'WalkMe_Last_Login__c', blank: 'clear' }
+    ]);
+    expect(blankBox(rowsOf(element)[0]).value).toBe('clear');
+  });
+
+  it('says that clearing a checkbox sets it to false', async () => {
+    const { element } = createEditor([
+      { column: 'Is Trial', columnType: 'boolean', field: 'HasOptedOutOfEmail', blank: 'clear' }
+    ]);
+    await flushPromises();
+
+    const blank = blankBox(rowsOf(element)[0]);
+    expect(labels(blank.options)).toEqual(['Keep Salesforce value', 'Set to false']);
+    expect(blank.value).toBe('clear');
+  });
+
+  it('keeps the blank choice when the column changes', async () => {
+    const { element, changes } = createEditor([
+      { column: 'First Login', columnType: 'datetime', field: 'WalkMe_First_Login__c', blank: 'clear' }
+    ]);
+    await flushPromises();
+
+    choose(columnBox(rowsOf(element)[0]), 'Last Login');
+
+    expect(changes[0]).toEqual([
+      { column: 'Last Login', columnType: 'datetime', field: 'WalkMe_First_Login__c', blank: 'clear' }
+    ]);
   });
 
   it('adds an empty row with Add row and deletes the row whose X is clicked', async () => {

@@ -100,6 +100,14 @@ async function openMappingScreen(element) {
 }
 
 const sentDefinition = () => JSON.parse(saveIntegration.mock.calls[0][0].definitionJson);
+const blankBoxes = (element) => [
+  ...$(element, 'c-field-mapping-editor').shadowRoot.querySelectorAll('lightning-combobox.blank')
+];
+
+async function type(element, selector, value) {
+  $(element, selector).dispatchEvent(new CustomEvent('change', { detail: { value } }));
+  await flushPromises();
+}
 
 describe('c-integration-wizard', () => {
   let toast;
@@ -311,6 +319,13 @@ describe('c-integration-wizard', () => {
       );
       await choose(element, 'lightning-combobox.ambiguity-policy', 'most-recent');
       await choose(element, 'lightning-combobox.converted-lead', 'follow-to-contact');
+      expect(blankBoxes(element).map((box) => box.value)).toEqual(['keep', 'keep', 'keep', 'keep']);
+      blankBoxes(element)[1].dispatchEvent(new CustomEvent('change', { detail: { value: 'clear' } }));
+      await type(element, 'lightning-input.max-cleared-percent', '10');
+      await type(element, 'lightning-input.min-report-rows-percent', '');
+      $(element, 'lightning-input.allow-large-changes-once').dispatchEvent(
+        new CustomEvent('change', { detail: { checked: true } })
+      );
 
       await click(element, 'lightning-button.save');
 
@@ -326,16 +341,24 @@ describe('c-integration-wizard', () => {
         reportKeyColumn: 'Email',
         objectKeyField: 'Email',
         mappings: [
-          { column: 'First Login', columnType: 'datetime', field: 'WalkMe_First_Login__c' },
-          { column: 'Last Login', columnType: 'datetime', field: 'WalkMe_Last_Login__c' },
-          { column: 'Logins Last 30 Days', columnType: 'number', field: 'WalkMe_Logins_Last_30_Days__c' }
+          { column: 'First Login', columnType: 'datetime', field: 'WalkMe_First_Login__c', blank: 'keep' },
+          { column: 'Last Login', columnType: 'datetime', field: 'WalkMe_Last_Login__c', blank: 'clear' },
+          {
+            column: 'Logins Last 30 Days',
+            columnType: 'number',
+            field: 'WalkMe_Logins_Last_30_Days__c',
+            blank: 'keep'
+          }
         ],
         scheduleType: 'Every N Hours',
         scheduleHourUtc: null,
         scheduleIntervalHours: 4,
         active: true,
         ambiguityPolicy: 'most-recent',
-        convertedLeadHandling: 'follow-to-contact'
+        convertedLeadHandling: 'follow-to-contact',
+        allowLargeChangesOnce: true,
+        maxClearedPercent: 10,
+        minReportRowsPercent: null
       });
       expect(toast).toHaveBeenCalledWith(
         {
@@ -386,6 +409,42 @@ describe('c-integration-wizard', () => {
         2: 'Last Login cannot be updated. Choose another field.'
       });
       expect($(element, '.problems').textContent).toContain('Fix these and save again');
+      await expect(element).toBeAccessible();
+    });
+
+    it('starts the mass-change guard at its defaults and shows its problems under its inputs', async () => {
+      saveIntegration.mockResolvedValue({
+        success: false,
+        problems: [
+          {
+            field: 'minReportRowsPercent',
+            message:
+              "Smallest report: enter 0 to 100 (% of the last successful run's rows), or leave it blank for 50 %."
+          }
+        ]
+      });
+      const { element } = await openWizard();
+      await openMappingScreen(element);
+
+      const maxCleared = $(element, 'lightning-input.max-cleared-percent');
+      expect(maxCleared.label).toBe('Largest share a run may clear (%)');
+      expect(maxCleared.value).toBeNull();
+      expect(maxCleared.placeholder).toBe('20');
+      expect($(element, 'lightning-input.min-report-rows-percent').placeholder).toBe('50');
+      expect($(element, 'lightning-input.allow-large-changes-once').checked).toBe(false);
+      await type(element, 'lightning-input.min-report-rows-percent', '150');
+
+      await click(element, 'lightning-button.save');
+
+      expect(sentDefinition()).toMatchObject({
+        allowLargeChangesOnce: false,
+        maxClearedPercent: null,
+        minReportRowsPercent: 150
+      });
+      expect($(element, 'lightning-progress-indicator').currentStep).toBe('3');
+      expect($(element, 'lightning-input.min-report-rows-percent').parentElement.textContent).toContain(
+        'Smallest report: enter 0 to 100'
+      );
       await expect(element).toBeAccessible();
     });
 
@@ -470,6 +529,11 @@ describe('c-integration-wizard', () => {
       expect($(element, 'lightning-input.schedule-interval').value).toBe(6);
       expect($(element, 'lightning-combobox.ambiguity-policy').value).toBe('skip');
       expect($(element, 'lightning-combobox.converted-lead').value).toBe('follow-to-contact');
+      // The first mapping was saved with clear; the second has no choice, so it keeps.
+      expect(blankBoxes(element).map((box) => box.value)).toEqual(['clear', 'keep']);
+      expect($(element, 'lightning-input.allow-large-changes-once').checked).toBe(true);
+      expect($(element, 'lightning-input.max-cleared-percent').value).toBe(10);
+      expect($(element, 'lightning-input.min-report-rows-percent').value).toBeNull();
       await expect(element).toBeAccessible();
     });
 
@@ -489,9 +553,15 @@ describe('c-integration-wizard', () => {
 
       expect(sentDefinition()).toMatchObject({
         id: INTEGRATION.id,
-        mappings: INTEGRATION.mappings,
+        mappings: [
+          { ...INTEGRATION.mappings[0], blank: 'clear' },
+          { ...INTEGRATION.mappings[1], blank: 'keep' }
+        ],
         scheduleType: 'Every N Hours',
-        scheduleIntervalHours: 6
+        scheduleIntervalHours: 6,
+        allowLargeChangesOnce: true,
+        maxClearedPercent: 10,
+        minReportRowsPercent: null
       });
       expect(toast.mock.calls[0][0].label).toBe('Integration saved');
       expect(closed).toHaveBeenCalledWith({ integrationId: INTEGRATION.id });

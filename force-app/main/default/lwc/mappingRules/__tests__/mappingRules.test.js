@@ -4,6 +4,8 @@ import {
   suggestField,
   suggestMappings,
   isMappingComplete,
+  blankChoice,
+  blankOptions,
   mappingProblemIndex,
   scheduleLabel,
   formatUtc,
@@ -118,6 +120,23 @@ describe('c/mappingRules', () => {
     expect(isMappingComplete({ column: 'Email', field: 'Email' })).toBe(true);
     expect(isMappingComplete({ column: 'Email', field: '' })).toBe(false);
     expect(isMappingComplete({ column: '', field: 'Email' })).toBe(false);
+  });
+
+  it('keeps the Salesforce value for a blank cell unless the mapping says clear', () => {
+    expect(blankChoice({ column: 'Email', field: 'Email' })).toBe('keep');
+    expect(blankChoice({ column: 'Email', field: 'Email', blank: null })).toBe('keep');
+    expect(blankChoice({ column: 'Email', field: 'Email', blank: 'clear' })).toBe('clear');
+  });
+
+  it('says that clearing a checkbox sets it to false', () => {
+    expect(blankOptions('datetime')).toEqual([
+      { label: 'Keep Salesforce value', value: 'keep' },
+      { label: 'Clear the field', value: 'clear' }
+    ]);
+    expect(blankOptions('boolean')).toEqual([
+      { label: 'Keep Salesforce value', value: 'keep' },
+      { label: 'Set to false', value: 'clear' }
+    ]);
   });
 
   it('reads the row index from a server problem about a mapping', () => {
