@@ -10,9 +10,12 @@
  *   row is read, so the pipeline can check its key and mapped columns), then the rows, streamed with
  *   backpressure — never the whole report in memory. Iterate it once; the loop's end (or a `break`)
  *   releases the file or connection, and `close()` does so for a stream that will not be iterated.
- * - A row whose cell count differs from the header's is yielded with `error` set (and the cells it had), so
- *   the pipeline can count it as invalid: nothing is dropped. A file whose framing is broken (an unclosed or
- *   stray quote) cannot be read on reliably, so iteration throws a `ReportFormatError` naming the line.
+ * - A row whose cell count differs from the header's, or whose text is not valid UTF-8, is yielded with
+ *   `error` set (and the cells it had; an invalid byte sequence shows as U+FFFD there, for people to read,
+ *   never to be written), so the pipeline can count it as invalid: nothing is dropped. A file whose framing
+ *   is broken (an unclosed or stray quote) cannot be read on reliably, so iteration throws a
+ *   `ReportFormatError` naming the line where the broken record started. A file that is not UTF-8 text
+ *   (binary, an archive, UTF-16) fails with a `ReportFormatError` saying so, before any row.
  */
 import type { ColumnType } from '../domain/integration.js';
 
