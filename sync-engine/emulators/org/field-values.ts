@@ -148,9 +148,11 @@ export function coerceFieldValue(f: FieldDef, value: unknown): Coerced {
           );
     }
     case 'datetime': {
+      // Stored to the second: "Regular dateTime fields are full timestamps with a precision of one second"
+      // (Object Reference, "Primitive Data Types"); the fraction is dropped [unverified: truncated, not rounded].
       const ms = typeof value === 'string' ? parseDateTimeValue(value) : null;
       return ms !== null
-        ? { ok: true, value: ms }
+        ? { ok: true, value: Math.floor(ms / 1_000) * 1_000 }
         : fail(
             'INVALID_TYPE_ON_FIELD_IN_RECORD',
             `${f.label}: value not of required type: ${display(value)}`,

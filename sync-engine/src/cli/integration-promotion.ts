@@ -4,8 +4,17 @@
  * mapping whose field is missing or not editable is dropped; both are reported.
  */
 import type { Connection } from '@jsforce/jsforce-node';
-import { findIntegration, listIntegrations, toIntegrationRecord } from '../salesforce/integration-reader.js';
-import { LAST_SYNCED_FIELD, type IntegrationDefinition } from '../domain/integration.js';
+import {
+  findIntegration,
+  listIntegrations,
+  parseFieldMappings,
+  toIntegrationRecord
+} from '../salesforce/integration-reader.js';
+import {
+  DEFAULT_MASS_CHANGE_GUARD,
+  LAST_SYNCED_FIELD,
+  type IntegrationDefinition
+} from '../domain/integration.js';
 
 export interface IntegrationExport {
   exportedFrom: { orgId: string; orgName: string; environment: string };
@@ -20,11 +29,31 @@ export interface ImportReport {
   droppedMappings: Array<{ name: string; field: string; reason: string }>;
 }
 
+/**
+ * The definitions, without what belongs to the org they run in: the record id, the last successful run's
+ * row count and a pending "allow large changes once".
+ */
 export async function exportIntegrations(conn: Connection): Promise<IntegrationDefinition[]> {
-  return (await listIntegrations(conn)).map(({ id: _id, ...definition }) => {
+  return (await listIntegrations(conn)).map(({ id: _id, lastSuccessfulRows: _rows, ...definition }) => {
     void _id;
-    return definition;
+    void _rows;
+    return { ...definition, guard: { ...definition.guard, allowOnce: false } };
   });
+}
+
+/**
+ * An exported definition read back, with the defaults for what an older export lacks (a mapping's blank
+ * rule, the mass-change guard); a malformed mapping fails naming the integration.
+ */
+function importedDefinition(entry: IntegrationDefinition): IntegrationDefinition {
+  const { id: _id, lastSuccessfulRows: _rows, ...definition } = entry;
+  void _id;
+  void _rows;
+  return {
+    ...definition,
+    mappings: parseFieldMappings(JSON.stringify(entry.mappings ?? []), `Integration "${entry.name}"`),
+    guard: { ...DEFAULT_MASS_CHANGE_GUARD, ...entry.guard, allowOnce: false }
+  };
 }
 
 export async function importIntegrations(
@@ -34,7 +63,7 @@ export async function importIntegrations(
 ): Promise<ImportReport> {
   const report: ImportReport = { created: [], updated: [], skipped: [], droppedMappings: [] };
   const objects = new Map((await conn.describeGlobal()).sobjects.map((o) => [o.name.toLowerCase(), o]));
-  for (const integration of integrations) {
+  for (const integration of integrations.map(importedDefinition)) {
     const object = objects.get(integration.targetObject.toLowerCase());
     if (!object || !object.updateable || !object.queryable) {
       report.skipped.push({

@@ -17,6 +17,8 @@ export type FailureKind =
   | 'schema'
   /** The report or its rows (unreadable, untagged, a column missing). */
   | 'data'
+  /** The mass-change guard stopped the run before it wrote (a report far smaller, a field cleared widely). */
+  | 'mass-change'
   /** A defect in the engine. */
   | 'internal';
 
@@ -30,6 +32,8 @@ export const FAILURE_ADVICE: Record<FailureKind, string> = {
     'Salesforce or the network failed for a moment, retries included; the next run catches up and nothing needs changing.',
   schema: 'Remap it in the integration (or restore it in the org), then run again.',
   data: 'Fix the report or the named rows at their source; the next run picks them up.',
+  'mass-change':
+    'If the change is expected, tick "Allow Large Changes Once" on the integration (or change its mass-change threshold) and run again; otherwise fix the export at its source.',
   internal: 'This is a defect in the engine: report it with this run log.'
 };
 

@@ -34,7 +34,35 @@ export interface FieldMapping {
   columnType: ColumnType;
   /** Target field API name. */
   field: string;
+  /**
+   * A blank report cell keeps the Salesforce value (the default: one export glitch must not wipe a field on
+   * every record) or clears it (a checkbox, which cannot be empty, is set false).
+   */
+  blank: BlankCellRule;
 }
+
+export type BlankCellRule = 'keep' | 'clear';
+
+/**
+ * Before writing, a run stops (Failed, nothing written) when it would clear more than `maxClearedPercent` %
+ * of the matched records' values of any field (counted from `MIN_GUARDED_CLEARS` values), or when the report
+ * holds under `minReportRowsPercent` % of the last successful run's rows: a truncated export or a column
+ * emptied by a glitch is caught before it wipes data. `allowOnce` lets one run through.
+ */
+export interface MassChangeGuard {
+  maxClearedPercent: number;
+  minReportRowsPercent: number;
+  allowOnce: boolean;
+}
+
+export const DEFAULT_MASS_CHANGE_GUARD: MassChangeGuard = {
+  maxClearedPercent: 20,
+  minReportRowsPercent: 50,
+  allowOnce: false
+};
+
+/** Fewer clears than this never stop a run: a handful of blanked values is not a mass change. */
+export const MIN_GUARDED_CLEARS = 5;
 
 export type AmbiguityPolicy = 'update-all' | 'skip' | 'most-recent';
 export type ConvertedLeadHandling = 'skip' | 'follow-to-contact';
@@ -55,4 +83,7 @@ export interface IntegrationDefinition {
   convertedLeadHandling: ConvertedLeadHandling;
   schedule: { type: ScheduleType; hourUtc: number; intervalHours: number | null };
   active: boolean;
+  guard: MassChangeGuard;
+  /** Rows read by the last run that wrote and completed (`Last_Successful_Rows_Read__c`); absent before one. */
+  lastSuccessfulRows?: number;
 }

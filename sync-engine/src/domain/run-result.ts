@@ -46,6 +46,11 @@ export interface FieldChange {
   after: unknown;
 }
 
+export interface ReasonCount {
+  reason: string;
+  rows: number;
+}
+
 export interface RunResult {
   /** `WalkMe_Sync_Run__c` id of this run's log record (absent when recording it failed). */
   runId?: string;
@@ -68,6 +73,8 @@ export interface RunResult {
   rejected: RowOutcome[];
   /** Rejected rows beyond the cap, counted but not kept. */
   rejectedOmitted: number;
+  /** Every rejected row, kept or not, counted by reason (sync/rejection-reasons.ts). */
+  rejectedByReason: ReasonCount[];
   /** `ContentVersion` id of the rejected rows' CSV attached to the run record, when one was written. */
   rejectedFileId?: string;
   /** Dry run: a sample of the field-level changes that would be written. */
@@ -76,6 +83,8 @@ export interface RunResult {
   error?: string;
   /** What kind of failure `error` is. */
   failureKind?: FailureKind;
+  /** The run went past the mass-change guard on the integration's "allow large changes once": it is spent. */
+  largeChangesAllowed?: boolean;
   /** Why the run record could not be closed when the run ended (the engine delivers it later). */
   runRecordPending?: string;
   /** Bulk API jobs still running at the poll timeout: their rows are settled when the jobs end. */

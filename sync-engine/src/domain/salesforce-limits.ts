@@ -9,3 +9,5 @@ export const MAX_REQUEST_HEAD_BYTES = 16_384;
 export const HEADER_HEADROOM_BYTES = 2_048;
 /** Records sObject Collections takes in one call. */
 export const COLLECTION_SIZE = 200;
+/** Characters a string literal in a SOQL WHERE clause may hold (SOQL and SOSL Reference, "SOQL Limits"). */
+export const MAX_SOQL_LITERAL_CHARS = 4_000;

@@ -4,13 +4,15 @@
  * fails with a message that names the integration and what is wrong.
  */
 import type { Connection } from '@jsforce/jsforce-node';
-import type {
-  AmbiguityPolicy,
-  ColumnType,
-  ConvertedLeadHandling,
-  FieldMapping,
-  IntegrationDefinition,
-  ScheduleType
+import {
+  DEFAULT_MASS_CHANGE_GUARD,
+  type AmbiguityPolicy,
+  type BlankCellRule,
+  type ColumnType,
+  type ConvertedLeadHandling,
+  type FieldMapping,
+  type IntegrationDefinition,
+  type ScheduleType
 } from '../domain/integration.js';
 import { soqlLiteral } from '../domain/soql-literal.js';
 
@@ -29,12 +31,17 @@ export const INTEGRATION_FIELDS = [
   'Schedule_Interval_Hours__c',
   'Active__c',
   'Ambiguity_Policy__c',
-  'Converted_Lead_Handling__c'
+  'Converted_Lead_Handling__c',
+  'Allow_Large_Changes_Once__c',
+  'Max_Cleared_Percent__c',
+  'Min_Report_Rows_Percent__c',
+  'Last_Successful_Rows_Read__c'
 ];
 
 const COLUMN_TYPES: ColumnType[] = ['string', 'email', 'number', 'percent', 'date', 'datetime', 'boolean'];
 const AMBIGUITY: AmbiguityPolicy[] = ['update-all', 'skip', 'most-recent'];
 const CONVERTED: ConvertedLeadHandling[] = ['skip', 'follow-to-contact'];
+const BLANK_RULES: BlankCellRule[] = ['keep', 'clear'];
 
 export class IntegrationDefinitionError extends Error {
   constructor(message: string) {
@@ -68,7 +75,8 @@ export function parseFieldMappings(json: string | null | undefined, where: strin
         `${where}: mapping ${index + 1} has an unknown columnType "${String(columnType)}".`
       );
     }
-    return { column: item.column, columnType, field: item.field };
+    const blank = oneOf(item.blank, BLANK_RULES, 'keep', `mapping ${index + 1}'s "blank"`, where);
+    return { column: item.column, columnType, field: item.field, blank };
   });
 }
 
@@ -80,6 +88,18 @@ function oneOf<T extends string>(value: unknown, allowed: T[], fallback: T, what
     );
   }
   return value as T;
+}
+
+/** A percentage field of the integration: blank takes the default; anything else must be 0–100. */
+function percent(value: unknown, fallback: number, what: string, where: string): number {
+  if (value === null || value === undefined || value === '') return fallback;
+  const number = Number(value);
+  if (!Number.isFinite(number) || number < 0 || number > 100) {
+    throw new IntegrationDefinitionError(
+      `${where}: ${what} must be a percentage from 0 to 100 (got ${String(value)}).`
+    );
+  }
+  return number;
 }
 
 /** Converts one `WalkMe_Integration__c` record as REST returns it. */
@@ -124,7 +144,25 @@ export function toIntegrationDefinition(record: Record<string, unknown>): Integr
       intervalHours:
         record.Schedule_Interval_Hours__c == null ? null : Number(record.Schedule_Interval_Hours__c)
     },
-    active: record.Active__c !== false
+    active: record.Active__c !== false,
+    guard: {
+      maxClearedPercent: percent(
+        record.Max_Cleared_Percent__c,
+        DEFAULT_MASS_CHANGE_GUARD.maxClearedPercent,
+        'Max_Cleared_Percent__c',
+        where
+      ),
+      minReportRowsPercent: percent(
+        record.Min_Report_Rows_Percent__c,
+        DEFAULT_MASS_CHANGE_GUARD.minReportRowsPercent,
+        'Min_Report_Rows_Percent__c',
+        where
+      ),
+      allowOnce: record.Allow_Large_Changes_Once__c === true
+    },
+    ...(record.Last_Successful_Rows_Read__c == null
+      ? {}
+      : { lastSuccessfulRows: Number(record.Last_Successful_Rows_Read__c) })
   };
 }
 
@@ -169,6 +207,8 @@ export function toIntegrationRecord(integration: IntegrationDefinition): Record<
     Schedule_Interval_Hours__c: integration.schedule.intervalHours,
     Active__c: integration.active,
     Ambiguity_Policy__c: integration.ambiguityPolicy,
-    Converted_Lead_Handling__c: integration.convertedLeadHandling
+    Converted_Lead_Handling__c: integration.convertedLeadHandling,
+    Max_Cleared_Percent__c: integration.guard.maxClearedPercent,
+    Min_Report_Rows_Percent__c: integration.guard.minReportRowsPercent
   };
 }

@@ -8,7 +8,7 @@
 import type { Connection } from '@jsforce/jsforce-node';
 import { bulkQueryPages, type BulkQueryOptions } from './bulk-query-pages.js';
 import { chunkInStatements, SoqlInChunker } from './soql-in-chunker.js';
-import { normaliseKey } from '../domain/keys.js';
+import { recordKey } from '../domain/keys.js';
 import type { CandidateIndex, CandidateRecord, KeyLookup, MatchSpec } from '../sync/target-org.js';
 
 function selectList(spec: MatchSpec): string[] {
@@ -28,7 +28,7 @@ function toCandidate(spec: MatchSpec, record: Record<string, unknown>): Candidat
   const converted = record.IsConverted;
   return {
     id: String(record.Id),
-    key: normaliseKey(String(record[spec.keyField.name] ?? ''), spec.keyField.caseSensitive),
+    key: recordKey(record[spec.keyField.name], spec.keyField),
     values,
     lastModified: record.LastModifiedDate ? String(record.LastModifiedDate) : undefined,
     isConverted: spec.withConversion ? converted === true || converted === 'true' : undefined,
@@ -77,8 +77,12 @@ export class SoqlMatcher implements KeyLookup {
   }
 
   /** Queues a key; answers a full statement when the key did not fit beside the queued ones. */
-  add(rawKey: string): string | undefined {
-    return this.chunker.add(rawKey)?.statement;
+  add(queryValue: string): string | undefined {
+    return this.chunker.add(queryValue)?.statement;
+  }
+
+  fits(queryValue: string): boolean {
+    return this.chunker.fits(queryValue);
   }
 
   /** The statement for the keys still queued. */

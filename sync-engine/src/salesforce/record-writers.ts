@@ -175,8 +175,22 @@ async function unlessAborted<T>(work: Promise<T>, signal: AbortSignal | undefine
 }
 
 /**
- * Writes `items` in one Bulk API 2.0 ingest job. Every item must carry the same fields: jsforce builds the
- * CSV header from the first record, and an empty cell would mean "leave unchanged" (null becomes `#N/A`).
+ * The items as CSV rows with one set of columns: jsforce builds the header from the first record. A field an
+ * item leaves out (a blank cell kept) is an empty cell, which Bulk API 2.0 leaves unchanged; null goes as
+ * `#N/A`, which clears ("Bulk API 2.0 and Bulk API Developer Guide", "Valid CSV Record Rows": "Empty field values
+ * are ignored when you update records. To set a field value to null, use a field value of #N/A").
+ */
+function bulkRows(items: WriteItem[]): Array<Record<string, unknown>> {
+  const columns = [...new Set(items.flatMap((item) => Object.keys(item.fields)))];
+  return items.map((item) => {
+    const row: Record<string, unknown> = { Id: item.id };
+    for (const column of columns) row[column] = item.fields[column] === undefined ? '' : item.fields[column];
+    return row;
+  });
+}
+
+/**
+ * Writes `items` in one Bulk API 2.0 ingest job (`bulkRows` gives them one header).
  * Once the job is closed, Salesforce goes on with it whatever happens here (a poll timeout, a 5xx while
  * polling or reading its results, the engine stopping): the records without a result then get none, and the
  * job's id is answered for `settleBulkIngest` later. Only a job never closed fails its records here.
@@ -194,7 +208,7 @@ export async function writeWithBulkIngest(
   let closed = false;
   try {
     await job.open();
-    await job.uploadData(items.map((item) => ({ Id: item.id, ...item.fields })));
+    await job.uploadData(bulkRows(items));
     await job.close();
     closed = true;
     await unlessAborted(job.poll(polling.pollInterval, polling.pollTimeout), polling.signal);

@@ -57,25 +57,17 @@ export async function recordRunStart(conn: Connection, start: RunStart): Promise
   return saveOne(conn, 'WalkMe_Sync_Run__c', fields, true);
 }
 
-/** Failures grouped by reason, most frequent first: what an admin fixes first. */
+/**
+ * The run's error, then every rejected row counted by reason, most frequent first; and, when the cap left
+ * rows out of the attached file, how many.
+ */
 export function summariseRejections(result: RunResult): string {
-  const groups = new Map<string, number>();
-  for (const outcome of result.rejected) {
-    const label =
-      outcome.outcome === 'failed'
-        ? `failed ${outcome.statusCode ?? ''}`.trim()
-        : outcome.outcome === 'invalid'
-          ? `invalid: ${(outcome.reason ?? '')
-              .replace(/ value "[^"]*"/, '')
-              .replace(/ \(first on row \d+\)/, '')
-              .slice(0, 160)}`
-          : outcome.outcome;
-    groups.set(label, (groups.get(label) ?? 0) + 1);
+  const lines = result.rejectedByReason.map(({ reason, rows }) => `${rows} × ${reason}`);
+  if (result.rejectedOmitted > 0) {
+    lines.push(
+      `(${result.rejectedOmitted} rejected rows beyond the first ${result.rejected.length} are counted above but not in the attached file)`
+    );
   }
-  const lines = [...groups.entries()]
-    .sort((a, b) => b[1] - a[1])
-    .map(([label, count]) => `${count} × ${label}`);
-  if (result.rejectedOmitted > 0) lines.push(`(+${result.rejectedOmitted} rejected rows not kept in detail)`);
   return [result.error, ...lines].filter(Boolean).join('\n');
 }
 
@@ -127,14 +119,17 @@ async function attachRejectedRows(
   }
 }
 
-/** Writes the final state of the run and the integration's last-run fields. */
+/**
+ * Writes the final state of the run and, for a run that could write, the integration's last-run fields (a
+ * dry run leaves the integration as it was: only its own run record, Dry Run ticked, says it happened).
+ */
 export async function recordRunEnd(
   conn: Connection,
   runId: string,
   result: RunResult,
   options: { integrationId?: string; callsSoFar: () => number }
 ): Promise<void> {
-  const integrationId = options.integrationId;
+  const integrationId = result.dryRun ? undefined : options.integrationId;
   // A closing delivered again (an earlier attempt failed after the file was attached) does not attach it twice.
   if (!result.rejectedFileId) {
     const attached = await attachRejectedRows(conn, runId, result);
@@ -175,7 +170,10 @@ export async function recordRunEnd(
       Last_Run_Time__c: result.startedAt.toISOString(),
       Last_Run_Rows_Read__c: result.counts.read,
       Last_Run_Rows_Updated__c: result.counts.updated,
-      Last_Run_Rows_Failed__c: result.counts.failed
+      Last_Run_Rows_Failed__c: result.counts.failed,
+      // The mass-change guard compares the next report with this.
+      ...(result.status === 'Failed' ? {} : { Last_Successful_Rows_Read__c: result.counts.read }),
+      ...(result.largeChangesAllowed ? { Allow_Large_Changes_Once__c: false } : {})
     },
     false
   );

@@ -54,11 +54,14 @@ export class SoqlInChunker {
     return wireLength(literal) + (this.values.length > 0 ? wireLength(',') : 0);
   }
 
+  /** Whether `value` fits in a statement of its own (a longer one cannot be queried at all). */
+  fits(value: string): boolean {
+    return this.fixedBytes + wireLength(soqlLiteral(value)) <= this.budget;
+  }
+
   add(value: string): { statement: string; values: string[] } | undefined {
+    if (!this.fits(value)) throw new Error(`A key is too long to query: ${value.slice(0, 80)}…`);
     const literal = soqlLiteral(value);
-    if (this.fixedBytes + wireLength(literal) > this.budget) {
-      throw new Error(`A key is too long to query: ${value.slice(0, 80)}…`);
-    }
     let closed: { statement: string; values: string[] } | undefined;
     if (this.values.length > 0 && this.fixedBytes + this.usedBytes + this.costOf(literal) > this.budget) {
       closed = this.flush();

@@ -224,6 +224,7 @@ function interruptedResult(run: RunRecord, reason: string): RunResult {
     strategy: { match: 'soql', write: 'none' },
     rejected: [],
     rejectedOmitted: 0,
+    rejectedByReason: [],
     changesSample: [],
     error: reason,
     failureKind: 'transient',

@@ -45,7 +45,13 @@ export class PendingClosingStore {
       orgId: r.org_id,
       sfRunId: r.sf_run_id,
       integrationId: r.integration_id,
-      result: { ...r.result, startedAt: new Date(r.result.startedAt), endedAt: new Date(r.result.endedAt) },
+      result: {
+        ...r.result,
+        // A closing queued by an engine older than the count by reason has none.
+        rejectedByReason: r.result.rejectedByReason ?? [],
+        startedAt: new Date(r.result.startedAt),
+        endedAt: new Date(r.result.endedAt)
+      },
       attempts: r.attempts
     }));
   }

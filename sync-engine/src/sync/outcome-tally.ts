@@ -4,16 +4,19 @@
  */
 import {
   noRows,
+  type ReasonCount,
   type RowCounts,
   type RowOutcome,
   type RowOutcomeKind,
   type RunStatus
 } from '../domain/run-result.js';
+import { RejectionReasons, rejectionLabel } from './rejection-reasons.js';
 
 export class OutcomeTally {
   readonly counts: RowCounts = noRows();
   private readonly rejected: RowOutcome[] = [];
   private rejectedOmitted = 0;
+  private readonly reasons = new RejectionReasons();
   /** Rows read and not yet given an outcome, by row number: their keys. */
   private readonly unsettled = new Map<number, string>();
 
@@ -34,6 +37,7 @@ export class OutcomeTally {
     this.counts[outcome] += 1;
     this.onOutcome?.(result);
     if (outcome === 'updated' || outcome === 'unchanged') return;
+    this.reasons.add(rejectionLabel(result));
     if (this.rejected.length < this.rejectedCap) this.rejected.push(result);
     else this.rejectedOmitted += 1;
   }
@@ -61,7 +65,11 @@ export class OutcomeTally {
   }
 
   /** The rejected rows in row order: invalid rows are settled as read, the others after their batch. */
-  rejectedRows(): { rejected: RowOutcome[]; rejectedOmitted: number } {
-    return { rejected: this.rejected.sort((a, b) => a.row - b.row), rejectedOmitted: this.rejectedOmitted };
+  rejectedRows(): { rejected: RowOutcome[]; rejectedOmitted: number; rejectedByReason: ReasonCount[] } {
+    return {
+      rejected: this.rejected.sort((a, b) => a.row - b.row),
+      rejectedOmitted: this.rejectedOmitted,
+      rejectedByReason: this.reasons.list()
+    };
   }
 }

@@ -7,10 +7,10 @@ import type { ReportRow } from '../sources/report-source.js';
 import type { FieldInfo } from '../domain/object-schema.js';
 import type { FieldMapping } from '../domain/integration.js';
 import type { JsonFieldValue } from '../domain/field-value.js';
-import { normaliseKey } from '../domain/keys.js';
+import { matchKey } from '../domain/keys.js';
 import type { ReportKeyRegistry } from './match/report-keys.js';
 import type { OutcomeTally } from './outcome-tally.js';
-import { coerceValue } from './value-coercion.js';
+import { blankCellValue, coerceValue } from './value-coercion.js';
 
 export interface RowRules {
   keyColumn: string;
@@ -27,10 +27,12 @@ export interface ValidRow {
   row: number;
   /** The key as normalised for matching. */
   key: string;
+  /** The key as the lookup's SOQL literal holds it. */
+  queryValue: string;
   /** The key as the report wrote it (trimmed). */
   rawKey: string;
-  /** One value per mapping (null where the mapping writes no report value). */
-  values: JsonFieldValue[];
+  /** One value per mapping; undefined where nothing is written (a blank cell kept, `WalkMe_Last_Synced__c`). */
+  values: Array<JsonFieldValue | undefined>;
 }
 
 export type ValidatedRow =
@@ -39,20 +41,22 @@ export type ValidatedRow =
 export function validateRow(reportRow: ReportRow, rules: RowRules): ValidatedRow {
   const rawKey = (reportRow.values[rules.keyColumn] ?? '').trim();
   if (reportRow.error) return { ok: false, rawKey, reason: reportRow.error };
-  const key = normaliseKey(rawKey, rules.keyField.caseSensitive);
-  if (key === '') return { ok: false, rawKey, reason: `empty key in column "${rules.keyColumn}"` };
+  if (rawKey === '') return { ok: false, rawKey, reason: `empty key in column "${rules.keyColumn}"` };
+  const matched = matchKey(rawKey, rules.keyField);
+  if (!matched.ok) return { ok: false, rawKey, reason: `column "${rules.keyColumn}": ${matched.reason}` };
+  const { key, queryValue } = matched;
   const firstRow = rules.keys.claim(key, reportRow.row);
   if (firstRow !== undefined) {
     return { ok: false, rawKey, reason: `duplicate key in report (first on row ${firstRow})` };
   }
-  const values: JsonFieldValue[] = [];
+  const values: Array<JsonFieldValue | undefined> = [];
   for (let i = 0; i < rules.mappings.length; i += 1) {
     const field = rules.fields[i];
-    if (!field) {
-      values.push(null);
+    const cell = reportRow.values[rules.mappings[i].column] ?? '';
+    if (!field || cell.trim() === '') {
+      values.push(field ? blankCellValue(field, rules.mappings[i].blank) : undefined);
       continue;
     }
-    const cell = reportRow.values[rules.mappings[i].column];
     const coerced = coerceValue(cell, field);
     if (!coerced.ok) {
       return {
@@ -63,7 +67,7 @@ export function validateRow(reportRow: ReportRow, rules: RowRules): ValidatedRow
     }
     values.push(coerced.value);
   }
-  return { ok: true, rawKey, key, values };
+  return { ok: true, rawKey, key, queryValue, values };
 }
 
 /** The stream's valid rows; each invalid row is settled at once, with its reason. */
@@ -79,7 +83,7 @@ export async function* validRows(
       tally.emit(reportRow.row, valid.rawKey, 'invalid', { reason: valid.reason });
       continue;
     }
-    const { key, rawKey, values } = valid;
-    yield { row: reportRow.row, key, rawKey, values };
+    const { key, queryValue, rawKey, values } = valid;
+    yield { row: reportRow.row, key, queryValue, rawKey, values };
   }
 }

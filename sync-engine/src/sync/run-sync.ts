@@ -14,6 +14,7 @@ import { applyAmbiguityPolicy } from './match/ambiguity-policy.js';
 import { checkBudget } from './budget-check.js';
 import { candidateBatches } from './match/candidate-batches.js';
 import { ChangesSample } from './changes-sample.js';
+import { MassChangeCheck } from './mass-change-guard.js';
 import { ReportKeyRegistry } from './match/report-keys.js';
 import { TargetResolver, type Target } from './match/match-targets.js';
 import { OutcomeTally } from './outcome-tally.js';
@@ -57,7 +58,9 @@ class SyncRun {
   private readonly tally: OutcomeTally;
   private readonly sample: ChangesSample;
   private readonly writes: WriteQueue;
+  private readonly guard: MassChangeCheck;
   private matched = 0;
+  private largeChangesAllowed = false;
   private pendingJobs: PendingBulkJob[] = [];
   private strategy: RunResult['strategy'] = { match: 'soql', write: 'none' };
 
@@ -68,6 +71,7 @@ class SyncRun {
     this.tally = new OutcomeTally(this.options.rejectedCap ?? 10_000, this.options.onOutcome);
     this.sample = new ChangesSample(this.options.changesSampleSize ?? 50);
     this.writes = new WriteQueue(this.tally);
+    this.guard = new MassChangeCheck(this.integration, this.log);
   }
 
   private progress(phase: RunProgress['phase']): void {
@@ -157,6 +161,7 @@ class SyncRun {
       changesSample: this.sample.changes,
       ...(error ? { error, failureKind: failure?.kind ?? 'internal' } : {}),
       ...(this.pendingJobs.length ? { pendingBulkJobs: this.pendingJobs } : {}),
+      ...(this.largeChangesAllowed ? { largeChangesAllowed: true } : {}),
       log: this.log.lines
     };
   }
@@ -172,6 +177,7 @@ class SyncRun {
     // The org's schema is checked before any row is read: a field gone or made read-only fails the run here.
     const plan = await planTargets(this.org, this.integration);
     const rows = report.rowCount ?? (await countReportRows(source, this.integration));
+    this.guard.checkRowCount(report.name, rows);
     this.strategy.match = rows > thresholds.bulkQueryAbove ? 'bulk-query' : 'soql';
     await checkBudget(
       this.org,
@@ -190,7 +196,11 @@ class SyncRun {
 
     this.progress('matching');
     await this.matchRows(stream, plan);
+    this.guard.checkClears();
+    // A run past the guard on "allow large changes once" has used it up, whether or not it needed it.
+    this.largeChangesAllowed = this.integration.guard.allowOnce && !this.options.dryRun;
     await this.write();
+    this.failLeftovers();
   }
 
   /** Validates and matches the rows batch by batch; each row is settled or queued for the write. */
@@ -215,7 +225,8 @@ class SyncRun {
       reportName: this.integration.reportName,
       maxUrlBytes: this.options.maxUrlBytes,
       bulkPolling: bulkPollingOf(this.options),
-      log: this.log
+      log: this.log,
+      reject: (row, reason) => this.tally.emit(row.row, row.rawKey, 'invalid', { reason })
     });
     const resolver = new TargetResolver(this.org, this.integration, plan, this.options.maxUrlBytes);
     for await (const batch of batches) {
@@ -240,12 +251,16 @@ class SyncRun {
       this.tally.emit(row.row, row.rawKey, 'ambiguous', { recordIds, reason: decision.skip });
       return;
     }
+    this.guard.countRecords(decision.write.length);
     const writes = recordWrites(row, decision.write, {
       mappings: this.integration.mappings,
       objects: plan.objects,
       full: this.options.full ?? false,
       syncedAt: this.startedAt.toISOString(),
-      onChange: this.options.dryRun ? this.sample.add : undefined
+      onChange: (change) => {
+        this.guard.countChange(change);
+        if (this.options.dryRun) this.sample.add(change);
+      }
     });
     const recordIds = decision.write.map((target) => target.record.id);
     if (writes.length === 0) this.tally.emit(row.row, row.rawKey, 'unchanged', { recordIds });
@@ -304,5 +319,16 @@ class SyncRun {
     }
     this.holdPendingJobRows();
     this.progress('writing');
+  }
+
+  /** The last resort before the counts are checked: a row still without an outcome is a defect, shown as one. */
+  private failLeftovers(): void {
+    const before = this.tally.counts.failed;
+    this.tally.failUnsettled('internal error: the run ended without an outcome for this row', 'ENGINE_ERROR');
+    const left = this.tally.counts.failed - before;
+    if (left > 0)
+      this.log.note(
+        `Internal error: ${left} rows ended without an outcome and are marked failed; report this run log.`
+      );
   }
 }

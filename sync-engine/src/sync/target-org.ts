@@ -41,7 +41,9 @@ export interface MatchSpec {
  * queued ones (the caller matches that batch of rows), `flush` the lookup for the keys still queued.
  */
 export interface KeyLookup {
-  add(rawKey: string): string | undefined;
+  /** Whether the key fits in a lookup at all (a key longer than a query URL allows cannot be matched). */
+  fits(queryValue: string): boolean;
+  add(queryValue: string): string | undefined;
   flush(): string | undefined;
   run(lookup: string): Promise<CandidateIndex>;
 }

@@ -1,9 +1,13 @@
 /**
  * Turns a report cell (text) into the JSON value a Salesforce field accepts (reference/salesforce-api.md
- * §2 "Field types and accepted JSON values"), or says why it cannot. A blank cell clears the field.
+ * §2 "Field types and accepted JSON values"), or says why it cannot. Values take the form Salesforce stores:
+ * datetimes to the second, numbers at the field's scale, text trimmed, picklist values as defined; a blank
+ * cell follows its mapping's rule (`blankCellValue`).
  */
 import type { JsonFieldValue } from '../domain/field-value.js';
+import type { BlankCellRule } from '../domain/integration.js';
 import type { FieldInfo } from '../domain/object-schema.js';
+import { caseSafeId } from '../domain/salesforce-id.js';
 
 export type Coerced = { ok: true; value: JsonFieldValue } | { ok: false; reason: string };
 
@@ -12,7 +16,6 @@ const ISO_DATETIME =
   /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(\.\d{1,9})?)?\s*(Z|[+-]\d{2}:?\d{2})?$/i;
 const NUMBER = /^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-const SALESFORCE_ID = /^[a-zA-Z0-9]{15}([a-zA-Z0-9]{3})?$/;
 const TRUE_WORDS = new Set(['true', 'yes', 'y', '1', 't']);
 const FALSE_WORDS = new Set(['false', 'no', 'n', '0', 'f']);
 
@@ -36,7 +39,12 @@ function coerceDate(text: string): Coerced {
   return ok(`${match[1]}-${match[2]}-${match[3]}`);
 }
 
-/** A datetime is stored in UTC; a cell without an offset is read as UTC, a date alone as midnight UTC. */
+/**
+ * A datetime is stored in UTC to the second ("Regular dateTime fields are full timestamps with a precision of
+ * one second", Object Reference, "Primitive Data Types"): a fraction is dropped here, so the value written is
+ * the value read back [unverified: whether Salesforce truncates or rounds a fraction; truncating is the
+ * observed behaviour]. A cell without an offset is read as UTC, a date alone as midnight UTC.
+ */
 function coerceDatetime(text: string): Coerced {
   const dateOnly = ISO_DATE.exec(text);
   const match = dateOnly ?? ISO_DATETIME.exec(text);
@@ -46,8 +54,7 @@ function coerceDatetime(text: string): Coerced {
   if (dateOnly) return ok(`${match[1]}-${match[2]}-${match[3]}T00:00:00.000Z`);
   const offset = match[8] ?? 'Z';
   const normalisedOffset = /^[+-]\d{4}$/.test(offset) ? `${offset.slice(0, 3)}:${offset.slice(3)}` : offset;
-  const fraction = (match[7] ?? '.000').slice(0, 4).padEnd(4, '0');
-  const iso = `${match[1]}-${match[2]}-${match[3]}T${match[4]}:${match[5]}:${match[6] ?? '00'}${fraction}${normalisedOffset.toUpperCase()}`;
+  const iso = `${match[1]}-${match[2]}-${match[3]}T${match[4]}:${match[5]}:${match[6] ?? '00'}${normalisedOffset.toUpperCase()}`;
   const time = Date.parse(iso);
   if (Number.isNaN(time) || Number(match[4]) > 23 || Number(match[5]) > 59 || Number(match[6] ?? 0) > 59) {
     return fail('not a valid time');
@@ -89,10 +96,18 @@ function coercePicklistValue(text: string, field: FieldInfo): string | undefined
   return field.restrictedPicklist ? undefined : text;
 }
 
-/** Coerces one report cell to `field`'s type. */
-export function coerceValue(raw: string | null | undefined, field: FieldInfo): Coerced {
-  const text = (raw ?? '').trim();
-  if (text === '') return ok(null);
+/**
+ * What a blank cell writes: nothing (undefined: the field is left out of the write) under `keep`; under
+ * `clear`, null, or false for a checkbox, which Salesforce never holds empty.
+ */
+export function blankCellValue(field: FieldInfo, rule: BlankCellRule): JsonFieldValue | undefined {
+  if (rule === 'keep') return undefined;
+  return field.type === 'boolean' ? false : null;
+}
+
+/** Coerces one report cell, not blank, to `field`'s type. */
+export function coerceValue(raw: string, field: FieldInfo): Coerced {
+  const text = raw.trim();
   switch (field.type) {
     case 'date':
       return coerceDate(text);
@@ -127,8 +142,10 @@ export function coerceValue(raw: string | null | undefined, field: FieldInfo): C
     case 'encryptedstring':
       return coerceText(text, field);
     case 'id':
-    case 'reference':
-      return SALESFORCE_ID.test(text) ? ok(text) : fail('not a Salesforce id');
+    case 'reference': {
+      const id = caseSafeId(text);
+      return id ? ok(id) : fail('not a Salesforce id');
+    }
     default:
       return fail(`field type ${field.type} is not supported`);
   }

@@ -107,7 +107,7 @@ describe('sync-engine layout', () => {
       ['no-restricted-imports']
     );
     assert.deepEqual(
-      await lint("import { normaliseKey } from '../domain/keys.js';\nexport const n = normaliseKey;\n"),
+      await lint("import { matchKey } from '../domain/keys.js';\nexport const m = matchKey;\n"),
       []
     );
   });

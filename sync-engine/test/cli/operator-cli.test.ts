@@ -21,8 +21,8 @@ const CONTACT_NPS: IntegrationDefinition = {
   reportName: 'NPS',
   targetObject: 'Contact',
   mappings: [
-    { column: 'NPS Score', columnType: 'number', field: 'WalkMe_NPS_Score__c' },
-    { column: 'NPS Category', columnType: 'string', field: 'WalkMe_NPS_Category__c' }
+    { column: 'NPS Score', columnType: 'number', field: 'WalkMe_NPS_Score__c', blank: 'keep' },
+    { column: 'NPS Category', columnType: 'string', field: 'WalkMe_NPS_Category__c', blank: 'keep' }
   ],
   schedule: { type: 'Every N Hours', hourUtc: 1, intervalHours: 6 }
 };
@@ -117,7 +117,12 @@ describe('the operator CLI: accounts and Sandbox → Production promotion', () =
     const nps = file.integrations.find((i) => i.name === CONTACT_NPS.name)!;
     assert.deepEqual(nps.schedule, CONTACT_NPS.schedule);
     // A field added in the sandbox and not (yet) deployed to production.
-    nps.mappings.push({ column: 'Comment', columnType: 'string', field: 'WalkMe_NPS_Comment__c' });
+    nps.mappings.push({
+      column: 'Comment',
+      columnType: 'string',
+      field: 'WalkMe_NPS_Comment__c',
+      blank: 'keep'
+    });
     const path = join(dir, 'integrations.json');
     // As `npm run engine -- integrations export --org sandbox > integrations.json` writes it: npm's banner first.
     const npmBanner =

@@ -25,9 +25,37 @@ describe('reading WalkMe_Integration__c', () => {
     assert.equal(definition.ambiguityPolicy, 'most-recent');
     assert.equal(definition.convertedLeadHandling, 'skip');
     assert.deepEqual(definition.mappings, [
-      { column: 'Last Login', columnType: 'datetime', field: 'WalkMe_Last_Login__c' }
+      { column: 'Last Login', columnType: 'datetime', field: 'WalkMe_Last_Login__c', blank: 'keep' }
     ]);
     assert.deepEqual(definition.schedule, { type: 'Daily', hourUtc: 9, intervalHours: null });
+    assert.deepEqual(definition.guard, { maxClearedPercent: 20, minReportRowsPercent: 50, allowOnce: false });
+    assert.equal(definition.lastSuccessfulRows, undefined);
+  });
+
+  test('a mapping says what a blank cell does; the guard is read with its switch and the last row count', () => {
+    const definition = toIntegrationDefinition({
+      ...record,
+      Field_Mappings__c:
+        '[{"column":"A","columnType":"string","field":"A__c","blank":"clear"},{"column":"B","field":"B__c","blank":null}]',
+      Max_Cleared_Percent__c: 5,
+      Min_Report_Rows_Percent__c: 0,
+      Allow_Large_Changes_Once__c: true,
+      Last_Successful_Rows_Read__c: 1200
+    });
+    assert.deepEqual(
+      definition.mappings.map((m) => m.blank),
+      ['clear', 'keep']
+    );
+    assert.deepEqual(definition.guard, { maxClearedPercent: 5, minReportRowsPercent: 0, allowOnce: true });
+    assert.equal(definition.lastSuccessfulRows, 1200);
+    assert.throws(
+      () => parseFieldMappings('[{"column":"A","field":"F__c","blank":"erase"}]', 'Integration "X"'),
+      /Integration "X": mapping 1's "blank" "erase" is not one of keep, clear/
+    );
+    assert.throws(
+      () => toIntegrationDefinition({ ...record, Max_Cleared_Percent__c: 150 }),
+      /Max_Cleared_Percent__c must be a percentage from 0 to 100 \(got 150\)/
+    );
   });
 
   test('malformed mappings fail with the integration named and what is wrong', () => {

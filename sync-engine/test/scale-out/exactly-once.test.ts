@@ -3,6 +3,7 @@
  * across the emulated Production and Sandbox orgs all fall due at once; every due run happens exactly once,
  * even when one worker is killed (SIGKILL) in the middle of its runs.
  */
+import { DEFAULT_MASS_CHANGE_GUARD } from '../../src/domain/integration.js';
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -66,11 +67,14 @@ function seedOrg(org: OrgHandle): void {
         targetObject: 'Lead',
         reportKeyColumn: 'Email',
         objectKeyField: 'Email',
-        mappings: [{ column: 'Logins', columnType: 'number', field: 'WalkMe_Logins_Last_30_Days__c' }],
+        mappings: [
+          { column: 'Logins', columnType: 'number', field: 'WalkMe_Logins_Last_30_Days__c', blank: 'keep' }
+        ],
         ambiguityPolicy: 'update-all',
         convertedLeadHandling: 'skip',
         schedule: { type: 'Daily', hourUtc: 9, intervalHours: null },
-        active: true
+        active: true,
+        guard: { ...DEFAULT_MASS_CHANGE_GUARD }
       })
     )
   );

@@ -8,7 +8,7 @@ import { migrate, migrations } from '../../src/store/migrations.js';
 import { openDb } from '../../src/store/open-db.js';
 import { loadTokenCipher, TokenCipher } from '../../src/store/token-cipher.js';
 import type { NewAccount } from '../../src/store/accounts.js';
-import type { IntegrationDefinition } from '../../src/domain/integration.js';
+import { DEFAULT_MASS_CHANGE_GUARD, type IntegrationDefinition } from '../../src/domain/integration.js';
 import type { RunResult } from '../../src/domain/run-result.js';
 import { nextDue } from '../../src/scheduler/schedule-plan.js';
 import { backends, type Backend } from './databases.js';
@@ -39,11 +39,12 @@ const integration = (id: string, over: Partial<IntegrationDefinition> = {}): Int
   targetObject: 'Lead',
   reportKeyColumn: 'Email',
   objectKeyField: 'Email',
-  mappings: [{ column: 'Last Login', columnType: 'datetime', field: 'WalkMe_Last_Login__c' }],
+  mappings: [{ column: 'Last Login', columnType: 'datetime', field: 'WalkMe_Last_Login__c', blank: 'keep' }],
   ambiguityPolicy: 'update-all',
   convertedLeadHandling: 'skip',
   schedule: { type: 'Daily', hourUtc: 9, intervalHours: null },
   active: true,
+  guard: { ...DEFAULT_MASS_CHANGE_GUARD },
   ...over
 });
 
@@ -69,6 +70,10 @@ const result = (over: Partial<RunResult> = {}): RunResult => ({
     { row: 3, key: 'bad@x.com', outcome: 'invalid', recordIds: [], reason: 'Last Login: not a date-time' }
   ],
   rejectedOmitted: 0,
+  rejectedByReason: [
+    { reason: 'invalid: Last Login: not a date-time', rows: 1 },
+    { reason: 'unmatched', rows: 1 }
+  ],
   changesSample: [],
   log: ['read 3 rows', 'wrote 1 record'],
   ...over

@@ -9,7 +9,7 @@ import { Connection } from '@jsforce/jsforce-node';
 import { stringify } from 'csv-stringify/sync';
 import { startOrgEmulator } from '../../emulators/org/start.js';
 import { csvFolderSource } from '../../src/sources/csv-source.js';
-import type { IntegrationDefinition } from '../../src/domain/integration.js';
+import { DEFAULT_MASS_CHANGE_GUARD, type IntegrationDefinition } from '../../src/domain/integration.js';
 import type { ReportSource } from '../../src/sources/report-source.js';
 import { salesforceTargetOrg } from '../../src/salesforce/salesforce-target-org.js';
 import type { TargetOrg } from '../../src/sync/target-org.js';
@@ -80,14 +80,15 @@ export function integrationFor(
     reportKeyColumn: 'Email',
     objectKeyField: 'Email',
     mappings: [
-      { column: 'Last Login', columnType: 'datetime', field: 'WalkMe_Last_Login__c' },
-      { column: 'Logins', columnType: 'number', field: 'WalkMe_Logins_Last_30_Days__c' },
-      { column: 'NPS Category', columnType: 'string', field: 'WalkMe_NPS_Category__c' }
+      { column: 'Last Login', columnType: 'datetime', field: 'WalkMe_Last_Login__c', blank: 'keep' },
+      { column: 'Logins', columnType: 'number', field: 'WalkMe_Logins_Last_30_Days__c', blank: 'keep' },
+      { column: 'NPS Category', columnType: 'string', field: 'WalkMe_NPS_Category__c', blank: 'keep' }
     ],
     ambiguityPolicy: 'update-all',
     convertedLeadHandling: 'skip',
     schedule: { type: 'Daily', hourUtc: 9, intervalHours: null },
     active: true,
+    guard: { ...DEFAULT_MASS_CHANGE_GUARD },
     ...overrides
   };
 }
@@ -125,4 +126,16 @@ export function readRecord(
   fields: string[]
 ): Record<string, unknown> {
   return org.data.query(`SELECT ${fields.join(', ')} FROM ${objectName} WHERE Id = '${id}'`)[0];
+}
+
+/** A record's fields, without the `attributes` a query answers with. */
+export function fieldsOf(
+  org: EmulatedOrg,
+  objectName: string,
+  id: string,
+  fields: string[]
+): Record<string, unknown> {
+  const { attributes: _attributes, ...values } = readRecord(org, objectName, id, fields);
+  void _attributes;
+  return values;
 }

@@ -24,8 +24,8 @@ describe('run steps for one row', () => {
   test('missing columns are named: key and mapped ones, never WalkMe_Last_Synced__c', () => {
     const integration = integrationFor('h', {
       mappings: [
-        { column: 'Logins', columnType: 'number', field: 'WalkMe_Logins_Last_30_Days__c' },
-        { column: '', columnType: 'datetime', field: 'WalkMe_Last_Synced__c' }
+        { column: 'Logins', columnType: 'number', field: 'WalkMe_Logins_Last_30_Days__c', blank: 'keep' },
+        { column: '', columnType: 'datetime', field: 'WalkMe_Last_Synced__c', blank: 'keep' }
       ]
     });
     assert.deepEqual(missingColumns(integration, ['Email', 'Logins']), []);
@@ -36,7 +36,7 @@ describe('run steps for one row', () => {
     const rules: RowRules = {
       keyColumn: 'Email',
       keyField: field('Email', 'email'),
-      mappings: [{ column: 'Logins', columnType: 'number', field: 'N__c' }],
+      mappings: [{ column: 'Logins', columnType: 'number', field: 'N__c', blank: 'keep' }],
       fields: [field('N__c', 'double')],
       keys: new ReportKeyRegistry()
     };
@@ -49,6 +49,7 @@ describe('run steps for one row', () => {
       ok: true,
       rawKey: 'A@x.test',
       key: 'a@x.test',
+      queryValue: 'A@x.test',
       values: [3]
     });
     assert.deepEqual(validateRow(row(2, 'a@X.test', '4'), rules), {

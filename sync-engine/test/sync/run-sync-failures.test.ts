@@ -72,16 +72,23 @@ describe('runSync: clear failures', () => {
 
   test('target field gone or not updateable, object gone: named', async () => {
     const gone = await run({
-      mappings: [{ column: 'Logins', columnType: 'number', field: 'WalkMe_Removed__c' }]
+      mappings: [{ column: 'Logins', columnType: 'number', field: 'WalkMe_Removed__c', blank: 'keep' }]
     });
     assert.match(gone.error!, /field Lead\.WalkMe_Removed__c does not exist/);
     const readOnly = await run({
-      mappings: [{ column: 'Logins', columnType: 'number', field: 'IsConverted' }]
+      mappings: [{ column: 'Logins', columnType: 'number', field: 'IsConverted', blank: 'keep' }]
     });
     assert.match(readOnly.error!, /field Lead\.IsConverted is not updateable/);
     // A field whose type changed since the integration was saved (here: a number field fed datetimes).
     const changedType = await run({
-      mappings: [{ column: 'Last Login', columnType: 'datetime', field: 'WalkMe_Logins_Last_30_Days__c' }]
+      mappings: [
+        {
+          column: 'Last Login',
+          columnType: 'datetime',
+          field: 'WalkMe_Logins_Last_30_Days__c',
+          blank: 'keep'
+        }
+      ]
     });
     assert.match(
       changedType.error!,

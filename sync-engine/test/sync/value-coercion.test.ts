@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { coerceValue } from '../../src/sync/value-coercion.js';
+import { blankCellValue, coerceValue } from '../../src/sync/value-coercion.js';
 import type { FieldInfo } from '../../src/domain/object-schema.js';
 
 function field(type: string, extra: Partial<FieldInfo> = {}): FieldInfo {
@@ -20,8 +20,11 @@ function field(type: string, extra: Partial<FieldInfo> = {}): FieldInfo {
 }
 
 describe('coerceValue', () => {
-  test('a blank cell clears the field', () => {
-    assert.deepEqual(coerceValue('  ', field('double', { precision: 5 })), { ok: true, value: null });
+  test('a blank cell writes nothing under "keep"; under "clear", null, or false for a checkbox', () => {
+    assert.equal(blankCellValue(field('double', { precision: 5 }), 'keep'), undefined);
+    assert.equal(blankCellValue(field('double', { precision: 5 }), 'clear'), null);
+    assert.equal(blankCellValue(field('boolean'), 'keep'), undefined);
+    assert.equal(blankCellValue(field('boolean'), 'clear'), false);
   });
 
   test('dates keep the written calendar day, even from a datetime with an offset', () => {
@@ -34,7 +37,7 @@ describe('coerceValue', () => {
     assert.equal(coerceValue('05/01/2024', field('date')).ok, false);
   });
 
-  test('datetimes end in UTC to the millisecond', () => {
+  test('datetimes end in UTC to the second, as Salesforce stores them', () => {
     assert.deepEqual(coerceValue('2024-05-01T12:34:56+02:00', field('datetime')), {
       ok: true,
       value: '2024-05-01T10:34:56.000Z'
@@ -47,9 +50,9 @@ describe('coerceValue', () => {
       ok: true,
       value: '2024-05-01T00:00:00.000Z'
     });
-    assert.deepEqual(coerceValue('2024-05-01T12:00:00.1234Z', field('datetime')), {
+    assert.deepEqual(coerceValue('2024-05-01T12:00:00.9994Z', field('datetime')), {
       ok: true,
-      value: '2024-05-01T12:00:00.123Z'
+      value: '2024-05-01T12:00:00.000Z'
     });
     assert.equal(coerceValue('yesterday', field('datetime')).ok, false);
     assert.equal(coerceValue('2024-05-01T25:00:00Z', field('datetime')).ok, false);

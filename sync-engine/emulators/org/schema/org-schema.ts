@@ -26,6 +26,8 @@ export interface OrgSchema {
   deleteField(objectName: string, fieldName: string): void;
   /** Makes a field read-only (or editable again) for the API user, as field-level security does. */
   setFieldUpdateable(objectName: string, fieldName: string, updateable: boolean): void;
+  /** Creates a custom field, as an admin does in Setup (`field()` fills in what the spec leaves out). */
+  addField(objectName: string, spec: Parameters<typeof field>[0]): void;
 }
 
 function eventFields(): FieldDef[] {
@@ -157,6 +159,15 @@ export function buildOrgSchema(objectsDir: string): OrgSchema {
       const def = fieldOf(objectName, fieldName);
       def.updateable = updateable;
       def.createable = updateable;
+    },
+    addField(objectName, spec) {
+      const object = byName.get(objectName.toLowerCase());
+      if (!object) throw new Error(`No object ${objectName} in the emulated org.`);
+      if (object.fieldIndex.has(spec.name.toLowerCase()))
+        throw new Error(`${objectName}.${spec.name} exists.`);
+      const def = field(spec);
+      object.fields.push(def);
+      object.fieldIndex.set(def.name.toLowerCase(), def);
     }
   };
 

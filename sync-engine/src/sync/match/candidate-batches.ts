@@ -24,6 +24,8 @@ export interface BatchingInput {
   maxUrlBytes?: number;
   bulkPolling: BulkPolling;
   log: RunLog;
+  /** A row whose key no lookup can hold: settled invalid with the reason, the run goes on. */
+  reject(row: ValidRow, reason: string): void;
 }
 
 export async function* candidateBatches(
@@ -41,7 +43,14 @@ export async function* candidateBatches(
   try {
     for await (const row of rows) {
       if (lookup) {
-        const full = lookup.add(row.rawKey);
+        if (!lookup.fits(row.queryValue)) {
+          input.reject(
+            row,
+            'the key is too long to fit in a query URL (Salesforce takes at most 16,384 bytes)'
+          );
+          continue;
+        }
+        const full = lookup.add(row.queryValue);
         if (full) {
           yield { rows: batch, index: await lookup.run(full) };
           batch = [];

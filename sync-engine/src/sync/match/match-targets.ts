@@ -1,7 +1,8 @@
 /**
  * The end of step 4 of a run, for one matched batch: the records each row's key reached. A converted Lead
  * cannot be updated: it is skipped, or (follow-to-contact) replaced by the Contact it became — read by Id,
- * once per batch — and a Contact reached from two rows is written from the first only.
+ * once per batch — and a Contact reached from two rows is written from the first only, and once for a row
+ * whose two converted Leads became the same Contact.
  */
 import { findField } from '../../domain/object-schema.js';
 import type { CandidateRecord, TargetOrg } from '../target-org.js';
@@ -82,6 +83,7 @@ export class TargetResolver {
         );
       else {
         const earlier = this.followedContacts.get(contact.id);
+        if (targets.some((target) => target.record.id === contact.id)) continue;
         if (earlier !== undefined && earlier !== row.row) {
           notes.push(
             `Lead ${candidate.id} was converted to Contact ${contact.id}, already updated from row ${earlier}`

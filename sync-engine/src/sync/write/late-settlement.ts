@@ -6,6 +6,7 @@
  */
 import type { PendingBulkJob, RunResult } from '../../domain/run-result.js';
 import type { WriteResult } from '../target-org.js';
+import { RejectionReasons, rejectionLabel } from '../rejection-reasons.js';
 
 export const BULK_JOB_PENDING = 'BULK_JOB_PENDING';
 export const PENDING_REASON =
@@ -44,6 +45,10 @@ export function settleLateRows(
     (row) => !keptRows.has(row) && !failures.has(row)
   );
   result.rejectedOmitted = Math.max(0, result.rejectedOmitted - omittedNowUpdated.length);
+  const reasons = new RejectionReasons(result.rejectedByReason);
+  reasons.add(rejectionLabel({ outcome: 'failed', statusCode: BULK_JOB_PENDING }), -recordsOfRow.size);
+  for (const failure of failures.values()) reasons.add(rejectionLabel({ outcome: 'failed', ...failure }));
+  result.rejectedByReason = reasons.list();
   result.counts.failed += failures.size - recordsOfRow.size;
   result.counts.updated += updated;
   delete result.pendingBulkJobs;

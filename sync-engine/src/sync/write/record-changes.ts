@@ -1,7 +1,8 @@
 /**
  * Step 5 of a run, for one row and the records it decided to write: each record's mapped values
  * compared with the values read from Salesforce, and a write item built for each record that changed (or
- * every record on a full run). `WalkMe_Last_Synced__c`, when mapped, is stamped only on records written.
+ * every record on a full run). A value left undefined (a blank cell kept) is neither compared nor sent.
+ * `WalkMe_Last_Synced__c`, when mapped, is stamped only on records written.
  */
 import type { WriteItem } from '../target-org.js';
 import type { ValidRow } from '../row-validation.js';
@@ -23,7 +24,7 @@ export interface ChangeRules {
   full: boolean;
   /** ISO time stamped in `WalkMe_Last_Synced__c`. */
   syncedAt: string;
-  /** Each field that differs, before/after (a dry run's sample). */
+  /** Each field that differs, before/after (a dry run's sample, the mass-change guard's count). */
   onChange?: (change: FieldChange) => void;
 }
 
@@ -35,15 +36,16 @@ export function recordWrites(row: ValidRow, targets: Target[], rules: ChangeRule
     let changed = false;
     rules.mappings.forEach((_mapping, i) => {
       const field = plan.fields[i];
-      if (!field) return;
-      fields[field.name] = row.values[i];
-      if (valuesDiffer(row.values[i], target.record.values[field.name], field)) {
+      const value = row.values[i];
+      if (!field || value === undefined) return;
+      fields[field.name] = value;
+      if (valuesDiffer(value, target.record.values[field.name], field)) {
         changed = true;
         rules.onChange?.({
           recordId: target.record.id,
           field: field.name,
           before: target.record.values[field.name] ?? null,
-          after: row.values[i]
+          after: value
         });
       }
     });

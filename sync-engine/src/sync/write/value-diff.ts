@@ -7,13 +7,24 @@ import type { FieldInfo } from '../../domain/object-schema.js';
 
 const NUMERIC_TYPES = new Set(['int', 'double', 'currency', 'percent']);
 
-/** The canonical text of a field value: null for empty; datetimes to the ms; numbers to the field's scale. */
+/**
+ * The canonical text of a field value, as Salesforce stores it: null for empty; datetimes to the second
+ * (value-coercion.ts cites the rule); numbers, currency and percent at the field's scale; a multi-select
+ * picklist as its set of values, in any order.
+ */
 export function canonicalValue(value: unknown, field: FieldInfo): string | null {
   if (value === null || value === undefined || value === '') return null;
   if (field.type === 'datetime') {
     const text = String(value).replace(/([+-]\d{2})(\d{2})$/, '$1:$2');
     const time = Date.parse(text);
-    return Number.isNaN(time) ? String(value) : String(time);
+    return Number.isNaN(time) ? String(value) : String(Math.floor(time / 1_000));
+  }
+  if (field.type === 'multipicklist') {
+    return String(value)
+      .split(';')
+      .map((part) => part.trim())
+      .sort()
+      .join(';');
   }
   if (field.type === 'date') return String(value).slice(0, 10);
   if (NUMERIC_TYPES.has(field.type)) {

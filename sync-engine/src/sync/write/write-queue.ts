@@ -37,7 +37,23 @@ export class WriteQueue {
 
   constructor(private readonly tally: OutcomeTally) {}
 
+  /**
+   * Queues a row's records. A record already queued (by this row or another) cannot be written twice in one
+   * call: the row fails at once, "internal error", rather than leave an outcome missing.
+   */
   add(row: number, key: string, recordIds: string[], writes: RecordWrite[]): void {
+    const ids = writes.map(({ item }) => item.id);
+    const twice = ids.find((id, i) => this.rowOfRecord.has(id) || ids.indexOf(id) !== i);
+    if (twice) {
+      const other = this.rowOfRecord.get(twice);
+      const where = other === undefined ? 'twice by this row' : `from row ${other} already`;
+      this.tally.emit(row, key, 'failed', {
+        recordIds,
+        statusCode: 'ENGINE_ERROR',
+        reason: `internal error: record ${twice} is written ${where}; nothing was written for this row`
+      });
+      return;
+    }
     this.rowsInWrite.set(row, { row, key, recordIds, pending: writes.length });
     for (const { objectName, item } of writes) {
       this.rowOfRecord.set(item.id, row);
@@ -72,6 +88,24 @@ export class WriteQueue {
       }
     }
     this.itemsByObject.clear();
+    this.settleMissing();
+  }
+
+  /**
+   * Records Salesforce answered nothing for, outside a Bulk job still running: their rows fail, "internal
+   * error", so every row keeps one outcome.
+   */
+  private settleMissing(): void {
+    const waiting = new Set(this.unsettledJobs.flatMap((job) => job.ids));
+    for (const id of [...this.rowOfRecord.keys()]) {
+      if (waiting.has(id)) continue;
+      this.settle({
+        id,
+        ok: false,
+        statusCode: 'ENGINE_ERROR',
+        message: `internal error: no result came back for record ${id}`
+      });
+    }
   }
 
   /**

@@ -17,10 +17,17 @@ const base: FieldInfo = {
 };
 
 describe('valuesDiffer', () => {
-  test('datetimes compare to the millisecond whatever the notation', () => {
+  test('datetimes compare to the second, as Salesforce stores them, whatever the notation', () => {
     const datetime = { ...base, type: 'datetime' };
     assert.equal(valuesDiffer('2024-05-01T10:00:00.000Z', '2024-05-01T10:00:00.000+0000', datetime), false);
-    assert.equal(valuesDiffer('2024-05-01T10:00:00.000Z', '2024-05-01T10:00:00.001+0000', datetime), true);
+    assert.equal(valuesDiffer('2024-05-01T10:00:00.456Z', '2024-05-01T10:00:00.000+0000', datetime), false);
+    assert.equal(valuesDiffer('2024-05-01T10:00:01.000Z', '2024-05-01T10:00:00.000+0000', datetime), true);
+  });
+
+  test('a multi-select picklist is its set of values', () => {
+    const multi = { ...base, type: 'multipicklist' };
+    assert.equal(valuesDiffer('Gold;Silver', 'Silver;Gold', multi), false);
+    assert.equal(valuesDiffer('Gold', 'Silver;Gold', multi), true);
   });
 
   test('numbers compare at the field scale; Bulk CSV text equals REST numbers', () => {
