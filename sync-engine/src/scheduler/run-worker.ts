@@ -16,13 +16,28 @@ const ORG_HEARTBEAT_MS = 5 * 60_000;
 import type { EngineContext } from '../context/engine-context.js';
 import { noRows, type RunResult } from '../domain/run-result.js';
 import type { RunRecord } from '../store/runs.js';
-import { runSync } from '../sync/run-sync.js';
+import { runSync, type RunProgress } from '../sync/run-sync.js';
 import { QUEUES } from './boss.js';
 import type { RunJob } from './run-requests.js';
 
 export const INTERRUPTED_BY_CRASH =
   'Interrupted: the engine stopped during this run (crash or kill); it was not completed.';
+const PROGRESS_EVERY_MS = 2_000;
+
 export const INTERRUPTED_BY_SHUTDOWN = 'Interrupted: the worker shut down before this run finished.';
+
+/** Progress for the console and the CLI, written at most every 2 seconds (and at each change of phase). */
+function progressTo(store: EngineContext['store'], runId: string): (progress: RunProgress) => void {
+  let writtenAt = 0;
+  let phase = '';
+  return (progress) => {
+    const now = Date.now();
+    if (progress.phase === phase && now - writtenAt < PROGRESS_EVERY_MS) return;
+    writtenAt = now;
+    phase = progress.phase;
+    void store.runs.setProgress(runId, progress).catch(() => undefined);
+  };
+}
 
 export class RunWorker {
   /** Runs in progress, each with the controller that interrupts it at its next batch boundary. */
@@ -123,7 +138,13 @@ export class RunWorker {
             org: salesforceTargetOrg(conn),
             integration,
             source: this.ctx.source,
-            options: { trigger: run.trigger, runId: sfRunId, dryRun: run.dryRun, signal: interrupt.signal }
+            options: {
+              trigger: run.trigger,
+              runId: sfRunId,
+              dryRun: run.dryRun,
+              signal: interrupt.signal,
+              onProgress: progressTo(store, runId)
+            }
           });
         } finally {
           clearInterval(orgBeat);

@@ -147,6 +147,19 @@ export const migrations: Migration[] = [
     version: 5,
     name: 'when the report catalog last reached each org',
     sql: `ALTER TABLE accounts ADD COLUMN catalog_pushed_at timestamptz;`
+  },
+  {
+    version: 6,
+    name: "a run's plan, progress and rejected rows by reason; an integration paused by the operator",
+    sql: `
+      ALTER TABLE runs ADD COLUMN strategy jsonb;
+      ALTER TABLE runs ADD COLUMN progress jsonb;
+      ALTER TABLE runs ADD COLUMN rejected_by_reason jsonb NOT NULL DEFAULT '[]'::jsonb;
+      ALTER TABLE runs ADD COLUMN rejected_omitted integer NOT NULL DEFAULT 0;
+      CREATE INDEX runs_org_requested ON runs (org_id, requested_at DESC);
+      ALTER TABLE schedule_state ADD COLUMN paused_at timestamptz;
+      ALTER TABLE schedule_state ADD COLUMN paused_by text;
+    `
   }
 ];
 

@@ -1,6 +1,7 @@
 /** Run history and row-level results, shared by every worker on the database. */
 import { randomUUID } from 'node:crypto';
-import type { RowCounts, RowOutcome, RunResult } from '../domain/run-result.js';
+import type { ReasonCount, RowCounts, RowOutcome, RunResult } from '../domain/run-result.js';
+import type { RunProgress } from '../sync/run-options.js';
 import type { Queryable } from './db.js';
 
 export type RunTrigger = 'Scheduled' | 'Manual';
@@ -26,6 +27,31 @@ export interface RunRecord {
   apiCalls: number | null;
   error: string | null;
   log: string[];
+  /** How the run matched and wrote (the plan), once it ended. */
+  strategy: RunResult['strategy'] | null;
+  /** Where a run in progress stands (rows read, matched, records written). */
+  progress: RunProgress | null;
+  rejectedByReason: ReasonCount[];
+  /** Rejected rows past the cap: counted in `rejectedByReason`, not kept as row results. */
+  rejectedOmitted: number;
+}
+
+/** Which runs a listing shows, newest first. */
+export interface RunFilter {
+  orgIds?: string[];
+  integrationId?: string;
+  statuses?: StoredRunStatus[];
+  limit: number;
+  offset?: number;
+}
+
+export interface RowResult {
+  row: number;
+  key: string;
+  outcome: string;
+  recordIds: string[];
+  reason: string | null;
+  statusCode: string | null;
 }
 
 export interface RunRequest {
@@ -57,6 +83,10 @@ interface RunRow {
   api_calls: number | null;
   error: string | null;
   log: string[];
+  strategy: RunResult['strategy'] | null;
+  progress: RunProgress | null;
+  rejected_by_reason: ReasonCount[];
+  rejected_omitted: number;
 }
 
 const toRun = (r: RunRow): RunRecord => ({
@@ -77,7 +107,11 @@ const toRun = (r: RunRow): RunRecord => ({
   counts: r.counts,
   apiCalls: r.api_calls,
   error: r.error,
-  log: r.log
+  log: r.log,
+  strategy: r.strategy,
+  progress: r.progress,
+  rejectedByReason: r.rejected_by_reason,
+  rejectedOmitted: r.rejected_omitted
 });
 
 export interface RunMetrics {
@@ -176,7 +210,8 @@ export class RunStore {
     await tx.query('DELETE FROM row_results WHERE run_id = $1', [id]);
     await tx.query(
       `UPDATE runs SET status = $2, started_at = $3, ended_at = $4, counts = $5, api_calls = $6, error = $7,
-         log = log || $8::jsonb, dry_run = $9
+         log = log || $8::jsonb, dry_run = $9, strategy = $10, rejected_by_reason = $11, rejected_omitted = $12,
+         progress = NULL
        WHERE id = $1`,
       [
         id,
@@ -187,7 +222,10 @@ export class RunStore {
         result.apiCalls,
         result.error ?? null,
         JSON.stringify(newLog),
-        result.dryRun
+        result.dryRun,
+        JSON.stringify(result.strategy),
+        JSON.stringify(result.rejectedByReason),
+        result.rejectedOmitted
       ]
     );
     // Row results go in chunks: one statement per 500 rows keeps parameter counts far below PostgreSQL's limit.
@@ -258,15 +296,60 @@ export class RunStore {
     return rows.map(toRun);
   }
 
-  async rowResults(runId: string) {
-    return await this.db.query<{
+  /** Where a run in progress stands; cleared when it ends. */
+  async setProgress(id: string, progress: RunProgress): Promise<void> {
+    await this.db.query(`UPDATE runs SET progress = $2 WHERE id = $1 AND status = 'Running'`, [
+      id,
+      JSON.stringify(progress)
+    ]);
+  }
+
+  /** A page of runs, newest first, and how many match in all. */
+  async list(filter: RunFilter): Promise<{ runs: RunRecord[]; total: number }> {
+    const where = `($1::text[] IS NULL OR org_id = ANY($1::text[])) AND ($2::text IS NULL OR integration_id = $2)
+      AND ($3::text[] IS NULL OR status = ANY($3::text[]))`;
+    const params = [filter.orgIds ?? null, filter.integrationId ?? null, filter.statuses ?? null];
+    const rows = await this.db.query<RunRow>(
+      `SELECT * FROM runs WHERE ${where} ORDER BY requested_at DESC, id LIMIT $4 OFFSET $5`,
+      [...params, filter.limit, filter.offset ?? 0]
+    );
+    const [{ n }] = await this.db.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM runs WHERE ${where}`,
+      params
+    );
+    return { runs: rows.map(toRun), total: n };
+  }
+
+  /** The run's rejected rows kept (row order), a page at a time when `page` is given. */
+  async rowResults(runId: string, page?: { limit: number; offset: number }): Promise<RowResult[]> {
+    const rows = await this.db.query<{
       row_number: number;
       key: string;
       outcome: string;
       record_ids: string[];
       reason: string | null;
       status_code: string | null;
-    }>('SELECT * FROM row_results WHERE run_id = $1 ORDER BY row_number', [runId]);
+    }>('SELECT * FROM row_results WHERE run_id = $1 ORDER BY row_number LIMIT $2 OFFSET $3', [
+      runId,
+      page?.limit ?? null,
+      page?.offset ?? 0
+    ]);
+    return rows.map((r) => ({
+      row: r.row_number,
+      key: r.key,
+      outcome: r.outcome,
+      recordIds: r.record_ids,
+      reason: r.reason,
+      statusCode: r.status_code
+    }));
+  }
+
+  async countRowResults(runId: string): Promise<number> {
+    const [{ n }] = await this.db.query<{ n: number }>(
+      'SELECT count(*)::int AS n FROM row_results WHERE run_id = $1',
+      [runId]
+    );
+    return n;
   }
 
   async metrics(): Promise<RunMetrics> {

@@ -14,6 +14,9 @@ export interface ScheduledIntegration {
   active: boolean;
   nextDueAt: Date | null;
   lastEnqueuedAt: Date | null;
+  /** Paused by an operator in the engine console: its scheduled slots pass without a run. */
+  pausedAt: Date | null;
+  pausedBy: string | null;
 }
 
 export interface ScheduleChanges {
@@ -36,6 +39,8 @@ interface ScheduleRow {
   definition: IntegrationDefinition;
   next_due_at: Date | null;
   last_enqueued_at: Date | null;
+  paused_at: Date | null;
+  paused_by: string | null;
 }
 
 const toScheduled = (r: ScheduleRow): ScheduledIntegration => ({
@@ -45,7 +50,9 @@ const toScheduled = (r: ScheduleRow): ScheduledIntegration => ({
   definition: r.definition,
   active: r.active,
   nextDueAt: r.next_due_at,
-  lastEnqueuedAt: r.last_enqueued_at
+  lastEnqueuedAt: r.last_enqueued_at,
+  pausedAt: r.paused_at,
+  pausedBy: r.paused_by
 });
 
 const sameSchedule = (row: ScheduleRow, d: IntegrationDefinition) =>
@@ -125,9 +132,19 @@ export class ScheduleStore {
     return rows.map(toScheduled);
   }
 
+  /** Pauses (`by`: who) or resumes (null) an integration's scheduled runs; false when it is not known here. */
+  async setPaused(orgId: string, integrationId: string, by: string | null): Promise<boolean> {
+    const rows = await this.db.query(
+      `UPDATE schedule_state SET paused_at = CASE WHEN $3::text IS NULL THEN NULL ELSE now() END, paused_by = $3
+       WHERE org_id = $1 AND integration_id = $2 RETURNING integration_id`,
+      [orgId, integrationId, by]
+    );
+    return rows.length > 0;
+  }
+
   /**
    * Claims the due slots at `now` inside `tx`: each due integration moves to its next slot, and the slot it
-   * leaves is returned once — rows locked by another worker's claim are skipped, never claimed twice.
+   * leaves is returned once (never for a paused one) — rows locked by another worker's claim are skipped, never claimed twice.
    */
   async claimDue(tx: Queryable, now: Date): Promise<Array<ScheduledIntegration & { slot: Date }>> {
     const due = await tx.query<ScheduleRow>(
@@ -140,6 +157,14 @@ export class ScheduleStore {
       const slot = row.next_due_at!;
       // A slot missed while the engine was down runs once, not once per missed slot.
       const next = this.nextDue(row.definition.schedule, now);
+      if (row.paused_at) {
+        // A paused integration's slot passes: resuming it never fires the slots missed meanwhile.
+        await tx.query(
+          'UPDATE schedule_state SET next_due_at = $3 WHERE org_id = $1 AND integration_id = $2',
+          [row.org_id, row.integration_id, next]
+        );
+        continue;
+      }
       await tx.query(
         'UPDATE schedule_state SET next_due_at = $3, last_enqueued_at = $4 WHERE org_id = $1 AND integration_id = $2',
         [row.org_id, row.integration_id, next, slot]

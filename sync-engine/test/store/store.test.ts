@@ -187,12 +187,25 @@ for (const backend of backendList) {
       assert.deepEqual(done.log, ['read 3 rows', 'wrote 1 record']);
       const rows = await store.runs.rowResults(first.run.id);
       assert.deepEqual(
-        rows.map((r) => [r.row_number, r.outcome]),
+        rows.map((r) => [r.row, r.outcome]),
         [
           [2, 'unmatched'],
           [3, 'invalid']
         ]
       );
+      assert.deepEqual(
+        (await store.runs.rowResults(first.run.id, { limit: 1, offset: 1 })).map((r) => r.row),
+        [3]
+      );
+      assert.equal(await store.runs.countRowResults(first.run.id), 2);
+      assert.deepEqual(done.strategy, { match: 'soql', write: 'collections' });
+      assert.deepEqual(done.rejectedByReason, result().rejectedByReason);
+      const listed = await store.runs.list({ statuses: ['Completed with errors'], limit: 10 });
+      assert.deepEqual(
+        listed.runs.map((r) => r.id),
+        [first.run.id]
+      );
+      assert.equal((await store.runs.list({ statuses: ['Failed'], limit: 10 })).total, 0);
       const metrics = await store.runs.metrics();
       assert.equal(metrics.runsByStatus['Completed with errors'], 1);
       assert.equal(metrics.rowsByOutcome.unmatched, 1);
