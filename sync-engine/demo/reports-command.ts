@@ -4,6 +4,7 @@ import { parseArgs } from '../src/cli/cli-command.js';
 import { startInsightsEmulator } from '../emulators/insights/start.js';
 import { InsightsApiSource } from '../src/sources/insights-api-source.js';
 import { integrationReports } from '../src/sources/report-source.js';
+import { reportList } from '../src/cli/report-list.js';
 
 export const reportsCommand: CliCommand = {
   name: 'reports',
@@ -24,13 +25,7 @@ export const reportsCommand: CliCommand = {
         process.stdout.write(`${JSON.stringify(reports, null, 2)}\n`);
         return 0;
       }
-      for (const report of reports) {
-        process.stdout.write(
-          `${report.name}  (${report.id}; tags: ${report.tags.join(', ')}; ${report.walkMeEnvironment})\n`
-        );
-        for (const column of report.columns)
-          process.stdout.write(`    ${column.name.padEnd(28)} ${column.type}\n`);
-      }
+      process.stdout.write(reportList(reports));
       return 0;
     } finally {
       await insights.stop();

@@ -9,41 +9,21 @@ import { findIntegration } from '../src/salesforce/integration-reader.js';
 import { runSync, type RunProgress } from '../src/sync/run-sync.js';
 import type { RunResult } from '../src/domain/run-result.js';
 import { salesforceTargetOrg } from '../src/salesforce/salesforce-target-org.js';
-import { summariseRejections } from '../src/salesforce/run-recorder.js';
+import { runSummary } from '../src/cli/run-summary.js';
 
 function progressLine(progress: RunProgress): string {
   return `  ${progress.phase.padEnd(9)} rows read ${progress.rowsRead} · matched ${progress.matched} · written ${progress.written}`;
 }
 
-/** The summary a person reads at the end of a run. */
+/** The summary a person reads at the end of a run, with a dry run's sample of changes. */
 export function summaryTable(result: RunResult): string {
-  const rows: Array<[string, string]> = [
-    ['Integration', result.integrationName],
-    ['Report → object', `${result.reportName} → ${result.targetObject}`],
-    ['Status', `${result.status}${result.dryRun ? ' (dry run: nothing written)' : ''}`],
-    ['Rows read', String(result.counts.read)],
-    [result.dryRun ? 'Would update' : 'Updated', String(result.counts.updated)],
-    ['Unchanged', String(result.counts.unchanged)],
-    ['Unmatched', String(result.counts.unmatched)],
-    ['Ambiguous', String(result.counts.ambiguous)],
-    ['Invalid', String(result.counts.invalid)],
-    ['Failed', String(result.counts.failed)],
-    ['API calls', String(result.apiCalls)],
-    ['Strategy', `match ${result.strategy.match}, write ${result.strategy.write}`],
-    ['Runtime', `${((result.endedAt.getTime() - result.startedAt.getTime()) / 1000).toFixed(2)} s`],
-    ...(result.runId ? ([['Run record', result.runId]] as Array<[string, string]>) : [])
+  const lines = [
+    runSummary({
+      ...result,
+      reportToObject: `${result.reportName} → ${result.targetObject}`,
+      ids: result.runId ? [['Run record', result.runId]] : []
+    })
   ];
-  const width = Math.max(...rows.map(([label]) => label.length));
-  const lines = rows.map(([label, value]) => `  ${label.padEnd(width)}  ${value}`);
-  if (result.error) lines.push('', `  Error: ${result.error}`);
-  const byReason = summariseRejections({ ...result, error: undefined });
-  if (byReason)
-    lines.push('', '  Rejected rows by reason:', ...byReason.split('\n').map((line) => `    ${line}`));
-  const sample = result.rejected.slice(0, 10);
-  if (sample.length > 0) {
-    lines.push('', '  Rejected rows (first 10):');
-    for (const row of sample) lines.push(`    row ${row.row} ${row.outcome} ${row.key}: ${row.reason ?? ''}`);
-  }
   if (result.dryRun && result.changesSample.length > 0) {
     lines.push('', '  Changes that would be written (sample):');
     for (const change of result.changesSample.slice(0, 10)) {

@@ -16,7 +16,8 @@ export class UsageError extends Error {
 }
 
 /** Exit codes every command answers (`--help` and README list them). */
-export const EXIT_CODES = '0 done · 1 failed (the message says why) · 2 unknown command or malformed options';
+export const EXIT_CODES =
+  '0 done · 1 failed (the message says why) · 2 unknown command or malformed options · 3 done with problems (a run Completed with errors, an import that left something out)';
 
 /**
  * Parses `args` strictly (Node's `parseArgs`, `strict: true`): `values` names the options that take a value,

@@ -1,11 +1,10 @@
 /** `integrations export --org sandbox > file.json` and `integrations import --org production file.json`. */
 import { readFile } from 'node:fs/promises';
-import { loadConfig } from '../config.js';
-import { startEngine } from '../engine/start-engine.js';
-import { createLogger } from '../logging/logger.js';
+import type { Account } from '../store/accounts.js';
 import type { CliCommand } from './cli-command.js';
-import { parseArgs } from './cli-command.js';
-import { exportIntegrations, importIntegrations, type IntegrationExport } from './integration-promotion.js';
+import { parseArgs, UsageError } from './cli-command.js';
+import { withEngineApi } from './engine-api.js';
+import type { ImportReport, IntegrationExport } from '../salesforce/integration-promotion.js';
 
 /**
  * Reads a file written by `export`. `npm run engine -- integrations export > file.json` puts npm's own
@@ -34,40 +33,26 @@ export const integrationsCommand: CliCommand = {
     const [action, file] = positionals;
     const org = values.get('org');
     if (!org || (action !== 'export' && action !== 'import') || (action === 'import' && !file)) {
-      process.stderr.write(`Usage: npm run engine -- ${integrationsCommand.usage}\n`);
-      return 2;
+      throw new UsageError('Say export or import, the org (--org) and, to import, the file.');
     }
-    const engine = await startEngine(loadConfig(), { role: 'none', logger: createLogger({ level: 'warn' }) });
-    try {
-      const account = await engine.ctx.store.accounts.find(org);
-      if (!account) {
-        process.stderr.write(`No connected account matches "${org}".\n`);
-        return 1;
-      }
-      if (action === 'export') {
-        const integrations = await engine.ctx.orgs.use(account.orgId, (conn) => exportIntegrations(conn));
-        const out: IntegrationExport = {
-          exportedFrom: { orgId: account.orgId, orgName: account.orgName, environment: account.environment },
-          exportedAt: new Date().toISOString(),
-          integrations
-        };
-        process.stdout.write(JSON.stringify(out, null, 2) + '\n');
-        process.stderr.write(`Exported ${integrations.length} integrations from ${account.orgName}.\n`);
-        return 0;
-      }
-      const parsed = await readExportFile(file!);
-      const report = await engine.ctx.orgs.use(account.orgId, (conn, current) =>
-        importIntegrations(conn, parsed.integrations, current.connectionRecordId)
+    if (action === 'export') {
+      const out = await withEngineApi((api) => api.get<IntegrationExport>('/integrations/export', { org }));
+      process.stdout.write(JSON.stringify(out, null, 2) + '\n');
+      process.stderr.write(
+        `Exported ${out.integrations.length} integrations from ${out.exportedFrom.orgName}.\n`
       );
-      const lines = [
-        `Imported into ${account.orgName} (${account.environment}): ${report.created.length} created, ${report.updated.length} updated, ${report.skipped.length} not imported.`,
-        ...report.skipped.map((s) => `  not imported: ${s.name}: ${s.reason}`),
-        ...report.droppedMappings.map((d) => `  mapping dropped: ${d.name}: ${d.field}: ${d.reason}`)
-      ];
-      process.stdout.write(lines.join('\n') + '\n');
-      return report.skipped.length || report.droppedMappings.length ? 3 : 0;
-    } finally {
-      await engine.stop();
+      return 0;
     }
+    const parsed = await readExportFile(file!);
+    const { account, report } = await withEngineApi((api) =>
+      api.post<{ account: Account; report: ImportReport }>('/integrations/import', parsed, { org })
+    );
+    const lines = [
+      `Imported into ${account.orgName} (${account.environment}): ${report.created.length} created, ${report.updated.length} updated, ${report.skipped.length} not imported.`,
+      ...report.skipped.map((s) => `  not imported: ${s.name}: ${s.reason}`),
+      ...report.droppedMappings.map((d) => `  mapping dropped: ${d.name}: ${d.field}: ${d.reason}`)
+    ];
+    process.stdout.write(lines.join('\n') + '\n');
+    return report.skipped.length || report.droppedMappings.length ? 3 : 0;
   }
 };

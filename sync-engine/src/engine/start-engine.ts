@@ -10,6 +10,8 @@ import { checkExposure, isLoopbackHost, type EngineConfig } from '../config.js';
 import { startBoss } from '../scheduler/boss.js';
 import { nextDue } from '../scheduler/schedule-plan.js';
 import { RunWorker } from '../scheduler/run-worker.js';
+import { requestRun } from '../scheduler/run-requests.js';
+import type { RunRecord, RunRequest } from '../store/runs.js';
 import { Scheduler } from '../scheduler/scheduler.js';
 import { csvFolderSource } from '../sources/csv-source.js';
 import { InsightsApiSource } from '../sources/insights-api-source.js';
@@ -18,6 +20,7 @@ import { createStore } from '../store/index.js';
 import { openDb } from '../store/open-db.js';
 import { loadTokenCipher } from '../store/token-cipher.js';
 import { createApp, listen } from '../server/app.js';
+import { localUrl, newCliToken, writeOperatorApiFile } from './operator-api-file.js';
 import type { RunNowStatus } from '../server/health.js';
 import type { SubscriptionState } from '../scheduler/run-now-listener.js';
 import type { AccountEvents, EngineContext } from '../context/engine-context.js';
@@ -50,6 +53,11 @@ export interface Engine {
   worker: RunWorker;
   /** The console's URL when the server runs. */
   url?: string;
+  /**
+   * Asks for a run (the console's and the CLI's Run Now): queued for the workers when this process has one,
+   * else (a CLI command's own engine, `role: 'none'`) recorded and run here, so it never takes another job.
+   */
+  requestRun(req: RunRequest): Promise<RunRecord>;
   stop(): Promise<void>;
 }
 
@@ -153,12 +161,27 @@ export async function startEngine(config: EngineConfig, options: EngineOptions):
   const scheduler = new Scheduler(ctx, boss, options.clock);
   let server: Server | undefined;
   let url: string | undefined;
+  let removeApiFile: (() => void) | undefined;
+  const requestRunHere = async (req: RunRequest): Promise<RunRecord> => {
+    if (options.role !== 'none') return (await requestRun(ctx, boss, req)).run;
+    const { run, created } = await store.runs.request(req);
+    if (created) {
+      void worker.execute(run.id).catch((error: unknown) => {
+        logger.error({ err: String(error), runId: run.id }, 'run failed to execute');
+        return store.runs.fail(run.id, `The run could not be executed: ${String(error)}`);
+      });
+    }
+    return run;
+  };
 
   if (options.role === 'all') {
     // Listening comes first: a port in use ends the start here, before any run or schedule is taken on.
+    const cliToken = newCliToken();
     try {
       ({ server, url } = await listen(
         createApp(ctx, {
+          requestRun: requestRunHere,
+          cliToken,
           demoOperator: options.demoOperator === true,
           runNowStatus: (orgId) => describeSubscription(scheduler.runNow.state(orgId))
         }),
@@ -176,6 +199,12 @@ export async function startEngine(config: EngineConfig, options: EngineOptions):
           )
         : error;
     }
+    const port = (server!.address() as { port: number }).port;
+    removeApiFile = writeOperatorApiFile(config.dataDir, {
+      url: localUrl(config.host, port),
+      token: cliToken,
+      pid: process.pid
+    });
   }
   if (options.role !== 'none') {
     await scheduler.recoverInterrupted(worker);
@@ -194,7 +223,9 @@ export async function startEngine(config: EngineConfig, options: EngineOptions):
     scheduler,
     worker,
     ...(url ? { url } : {}),
+    requestRun: requestRunHere,
     async stop() {
+      removeApiFile?.();
       if (server) {
         server.closeAllConnections();
         await new Promise<void>((resolve) => server!.close(() => resolve()));

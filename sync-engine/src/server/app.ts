@@ -21,19 +21,25 @@ import { PAGE_STYLE_HASH } from './html.js';
 import { SessionCookies } from './session-cookie.js';
 import { signInRoutes, signOutRoute } from './signin-routes.js';
 import { engineHealth, type RunNowStatus } from './health.js';
+import { operatorApi } from './operator-api.js';
+import type { RunRecord, RunRequest } from '../store/runs.js';
 
 /** Sign-in, connect and callback requests one client address may make per window (each sign-in makes two). */
 export const SIGN_IN_ATTEMPTS = 40;
 const SIGN_IN_WINDOW_MINUTES = 10;
 
 export interface AppOptions {
+  /** Asks for a run now (the engine's `requestRun`). */
+  requestRun: (req: RunRequest) => Promise<RunRecord>;
+  /** The CLI's token for the local operator API (`operator-api.ts`); without it that API is not served. */
+  cliToken?: string;
   /** `npm start` on loopback: its operator is signed in automatically (and the console says so). */
   demoOperator?: boolean;
   /** Where an org's Run Now subscription stands, when this process listens for it. */
   runNowStatus?: (orgId: string) => RunNowStatus | undefined;
 }
 
-export function createApp(ctx: EngineContext, options: AppOptions = {}) {
+export function createApp(ctx: EngineContext, options: AppOptions) {
   const sessions = new SessionCookies(
     ctx.store.cipher.derive('session-cookie'),
     ctx.config.publicUrl.startsWith('https:')
@@ -75,6 +81,8 @@ export function createApp(ctx: EngineContext, options: AppOptions = {}) {
     }
   });
   app.use(['/signin/salesforce', '/oauth/connect', '/oauth/callback'], signInLimit);
+  if (options.cliToken)
+    app.use(operatorApi(ctx, { token: options.cliToken, requestRun: options.requestRun }));
   app.use(signInRoutes(ctx, sessions, auth));
   app.use(connectRoute(ctx, sessions));
   app.use(oauthCallbackRoute(ctx, sessions, auth));

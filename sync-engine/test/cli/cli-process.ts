@@ -72,7 +72,11 @@ export async function startServedEngine(
     logger: createLogger({ level: 'silent', destination: { write: () => {} } as pino.DestinationStream }),
     ...options
   });
-  const { server, url } = await listen(createApp(engine.ctx), config.port, config.host);
+  const { server, url } = await listen(
+    createApp(engine.ctx, { requestRun: engine.requestRun }),
+    config.port,
+    config.host
+  );
   return {
     engine,
     url,

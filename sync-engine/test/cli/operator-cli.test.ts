@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { IntegrationExport } from '../../src/cli/integration-promotion.js';
+import type { IntegrationExport } from '../../src/salesforce/integration-promotion.js';
 import { connectThroughBrowser } from '../../demo/browser-oauth.js';
 import { SAMPLE_INTEGRATION } from '../../demo/sample-integration.js';
 import { startInsightsEmulator, type InsightsEmulator } from '../../emulators/insights/start.js';
@@ -210,6 +210,9 @@ describe('the operator CLI: accounts and Sandbox → Production promotion', () =
     assert.match(worker.stderr, /A worker shares the engine database: set DATABASE_URL/);
     const accounts = await runCli(['accounts', 'rename'], env);
     assert.equal(accounts.code, 2);
-    assert.match(accounts.stderr, /^Usage: npm run engine -- accounts list \| connect/);
+    assert.match(
+      accounts.stderr,
+      /^Unknown or incomplete accounts action "rename"\.\nUsage: npm run engine -- accounts list \| connect/
+    );
   });
 });

@@ -9,7 +9,7 @@ import {
   listIntegrations,
   parseFieldMappings,
   toIntegrationRecord
-} from '../salesforce/integration-reader.js';
+} from './integration-reader.js';
 import {
   DEFAULT_MASS_CHANGE_GUARD,
   LAST_SYNCED_FIELD,
