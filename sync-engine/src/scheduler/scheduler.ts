@@ -85,18 +85,21 @@ export class Scheduler {
   }
 
   /**
-   * A newly connected org: its catalog, its schedules, its Run Now subscription, each on its own. A catalog
-   * push that fails (a report source down, a malformed export) is logged on the org and tried again with
-   * backoff; it never keeps the schedules or Run Now from starting.
+   * A newly connected org: its schedules, its catalog, its Run Now subscription, each on its own. The
+   * schedules come first (the connect has already read them once, so the console lists them at once; this
+   * read is the retry when that one failed): a catalog push can take long (the report source is listed when
+   * no catalog is cached, then every report is upserted). A catalog push that fails (a report source down, a
+   * malformed export) is logged on the org and tried again with backoff; it never keeps the schedules or Run
+   * Now from starting.
    */
   async connected(orgId: string): Promise<void> {
     await deliverPendingClosings(this.ctx, orgId).catch((error: unknown) =>
       this.ctx.logger.warn({ orgId, err: String(error) }, 'closing earlier run records failed')
     );
-    await this.#pushCatalogTo(orgId, 0);
     await this.refreshOrg(orgId).catch((error: unknown) =>
       this.ctx.logger.warn({ orgId, err: String(error) }, "reading the new connection's integrations failed")
     );
+    await this.#pushCatalogTo(orgId, 0);
     if (this.#runNow) await this.runNow.subscribeOrRetry(orgId);
   }
 

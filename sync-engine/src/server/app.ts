@@ -10,7 +10,7 @@ import { rateLimit } from 'express-rate-limit';
 import helmet from 'helmet';
 import { isLoopbackHost } from '../config.js';
 import { fail } from './authorization-flow.js';
-import { renderConsole } from './console-page.js';
+import { consoleRoutes } from './console-routes.js';
 import { connectRoute } from './connect-routes.js';
 import { disconnectAccount } from './disconnect.js';
 import type { EngineContext } from '../context/engine-context.js';
@@ -138,24 +138,7 @@ export function createApp(ctx: EngineContext, options: AppOptions) {
     res.redirect(303, '/');
   });
 
-  app.get('/', async (_req: Request, res: Response) => {
-    const operator = operatorOf(res);
-    const mine = <T extends { orgId: string }>(rows: T[]) =>
-      rows.filter((r) => mayOperate(operator, r.orgId));
-    res.type('html').send(
-      renderConsole({
-        operator,
-        runNowStatus: options.runNowStatus ?? (() => undefined),
-        accounts: mine(await ctx.store.accounts.list()),
-        integrations: mine(await ctx.store.schedules.list()),
-        runs: await ctx.store.runs.recent(
-          50,
-          operator.demo ? undefined : operator.grants.map((g) => g.orgId)
-        ),
-        csrfToken: sessions.csrfToken(operator.sessionId)
-      })
-    );
-  });
+  app.use(consoleRoutes(ctx, sessions, options));
 
   app.use((error: unknown, _req: Request, res: Response, _next: express.NextFunction) => {
     void _next;

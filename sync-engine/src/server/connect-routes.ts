@@ -8,6 +8,7 @@ import { Router, type Request, type Response } from 'express';
 import { isOrgAllowed } from '../config.js';
 import type { EngineContext } from '../context/engine-context.js';
 import { writeConnectionRecord } from '../salesforce/connection-record.js';
+import { listIntegrations } from '../salesforce/integration-reader.js';
 import { operatorRefusal } from '../salesforce/operator-permission.js';
 import { checkAccess, isApiDisabled } from '../salesforce/permission-check.js';
 import { describeSalesforceFailure } from '../salesforce/salesforce-errors.js';
@@ -136,6 +137,7 @@ export async function completeConnect(
       { orgId: account.orgId, environment, username: account.username, warnings: access.warnings },
       'account connected'
     );
+    const integrations = await scheduleIntegrations(ctx, conn, account.orgId);
     ctx.accountEvents.emit('connected', account.orgId);
     const warnings = access.warnings.length
       ? `<h2>To check</h2><ul>${access.warnings.map((w) => `<li>${escapeHtml(w)}</li>`).join('')}</ul>`
@@ -146,7 +148,8 @@ export async function completeConnect(
         page(
           'Connected',
           `<h1>Connected ${escapeHtml(org.Name)}</h1><p>${escapeHtml(environment)} org ${escapeHtml(account.orgId)} as ` +
-            `${escapeHtml(account.username)}.</p>${warnings}<p><a href="/">Back to the console</a></p>`
+            `${escapeHtml(account.username)}.</p><p>${escapeHtml(integrations)}</p>${warnings}` +
+            '<p><a href="/">Back to the console</a></p>'
         )
       );
   } catch (error) {
@@ -156,5 +159,30 @@ export async function completeConnect(
       : describeSalesforceFailure(error);
     ctx.logger.warn({ reason }, 'oauth connect failed');
     return fail(res, 403, 'The engine cannot work with this org', [reason]);
+  }
+}
+
+/**
+ * Reads the org's integrations into the schedule state before the connect answers, so the console lists them
+ * as soon as it completes. The scheduler's own set-up of the org (catalog push, Run Now) goes on in the
+ * background and reads them again; a failure here is said on the page and left to it and to the refresh.
+ */
+async function scheduleIntegrations(
+  ctx: EngineContext,
+  conn: AuthorizedCallback['conn'],
+  orgId: string
+): Promise<string> {
+  try {
+    const definitions = await listIntegrations(conn);
+    await ctx.store.schedules.sync(orgId, definitions, new Date());
+    if (!definitions.length)
+      return 'No integration is defined in this org yet: create one in the Lightning app.';
+    return `Integrations found: ${definitions.map((d) => d.name).join(', ')}.`;
+  } catch (error) {
+    const reason = describeSalesforceFailure(error);
+    ctx.logger.warn({ orgId, reason }, "reading the new connection's integrations failed");
+    return `The integrations could not be read yet (${reason}); the engine reads them again within ${Math.round(
+      ctx.config.scheduler.refreshSeconds / 60
+    )} minutes.`;
   }
 }

@@ -7,6 +7,8 @@ table{border-collapse:collapse;width:100%;margin:.5rem 0 1.5rem}th,td{border-bot
 .status-connected,.status-Completed{color:#2e844a}.status-Completed-with-errors{color:#a96404}.status-needs_reconnection,.status-Failed{color:#ba0517}
 pre{white-space:pre-wrap;background:#f3f3f3;padding:.5rem;margin:0}form{display:inline}
 .demo{background:#fef1cd;padding:.5rem;border-left:4px solid #a96404}
+.status-Running,.status-Queued,.paused{color:#0b5cab}.progress{background:#eef4ff;padding:.5rem;border-left:4px solid #0b5cab}
+th[scope=row]{width:12rem}small{color:#555}nav{margin:.5rem 0}label{margin-right:.5rem}
 `;
 
 /** The stylesheet's CSP source: the pages carry no other inline content. */
@@ -19,8 +21,12 @@ export function escapeHtml(value: unknown): string {
   );
 }
 
-export function page(title: string, body: string): string {
+/** A whole page; `refreshSeconds`: the browser reloads it that often (a run in progress: no script needed). */
+export function page(title: string, body: string, options: { refreshSeconds?: number } = {}): string {
+  const refresh = options.refreshSeconds
+    ? `<meta http-equiv="refresh" content="${options.refreshSeconds}">`
+    : '';
   return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)} · WalkMe Sync Engine</title>
+<html lang="en"><head><meta charset="utf-8">${refresh}<title>${escapeHtml(title)} · WalkMe Sync Engine</title>
 <style>${PAGE_STYLE}</style></head><body>${body}</body></html>`;
 }
