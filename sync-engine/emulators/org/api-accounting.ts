@@ -4,7 +4,13 @@
  * every request, so tests can measure the engine's API cost exactly.
  */
 
-/** Kinds of requests the org counts. `streaming` is recorded but never spends quota. */
+/**
+ * Kinds of requests the org counts. `streaming` is recorded but never spends quota. `composite` is sObject
+ * Collections (`/composite/sobjects`); `compositeRequest` is `POST /composite`, one call whatever it holds
+ * ("The entire series of requests counts as a single call toward your API limits", "Send Multiple Requests
+ * Using Composite"); `compositeBatch` is `/composite/batch`, one per subrequest ("Each subrequest counts
+ * against rate limits", "Composite Batch").
+ */
 export type CallKind =
   | 'resources'
   | 'describeGlobal'
@@ -13,7 +19,10 @@ export type CallKind =
   | 'queryMore'
   | 'sobject'
   | 'composite'
+  | 'compositeRequest'
+  | 'compositeBatch'
   | 'limits'
+  | 'recordCount'
   | 'event'
   | 'bulk2'
   | 'streaming'

@@ -32,7 +32,10 @@ export interface Bulk2Options {
   chunkSize?: number;
   /** Pause between chunks, so that polls can watch a job in progress. */
   chunkDelayMs?: number;
-  /** Rows per query results page when the caller gives no `maxRecords`. Salesforce sizes pages itself. */
+  /**
+   * Rows per query results set when the caller gives no `maxRecords` (default 10,000). Salesforce "uses a
+   * default value based on the service" and documents no number [unverified].
+   */
   defaultMaxRecords?: number;
   /** Largest job data upload. Salesforce: 100 MB (150 MB base64-encoded). */
   maxUploadBytes?: number;
@@ -503,14 +506,31 @@ export function createBulk2Router(org: OrgContext, options: Bulk2Options = {}): 
     sendJson(res, 200, queryInfo(findJob(queryJobs, req.params.jobId), true));
   });
 
+  /**
+   * "Get Results for a Query Job" (Bulk API 2.0 and Bulk API Developer Guide, query_get_job_results.htm):
+   * `maxRecords` caps the records of one set, "this value as the maximum size"; without it "the server
+   * uses a default value based on the service" — no number is documented, so the emulator's is
+   * `defaultMaxRecords` (10,000) [unverified]. A locator names one set for as long as the job exists
+   * and can be read again; the last set's Sforce-Locator is the string `null`. Results read with
+   * another API version than the job's answer 409.
+   */
   router.get('/query/:jobId/results', (req, res) => {
     const job = findJob(queryJobs, req.params.jobId);
+    if (apiVersionOf(req) !== job.apiVersion) {
+      // The status is documented; the code and text are the emulator's [unverified].
+      throw apiError(
+        409,
+        'INVALIDJOBSTATE',
+        `Job ${job.id} was created with API version ${job.apiVersion.toFixed(1)}: read its results with that version`
+      );
+    }
     if (job.state !== 'JobComplete') {
       throw apiError(400, 'INVALIDJOBSTATE', `Job ${job.id} is not complete`); // [unverified]
     }
     const locator = typeof req.query.locator === 'string' && req.query.locator ? req.query.locator : null;
     const start = locator ? decodeLocator(locator) : 0;
     const requested = Number(req.query.maxRecords);
+    // A maxRecords that is not a positive whole number is ignored, as if absent [unverified].
     const pageSize = Number.isInteger(requested) && requested > 0 ? requested : defaultMaxRecords;
     const page = job.rows.slice(start, start + pageSize);
     const next = start + page.length;

@@ -5,7 +5,8 @@
  *   GET  /_emulator/state                  calls by kind, quota, faults
  *   POST /_emulator/faults                 {latencyMs, serviceUnavailableShare, serviceUnavailableMethods,
  *                                           lockErrorShare, lockedIds}
- *   POST /_emulator/validation-rules       {object, field, pattern, message}: fails saves whose field matches
+ *   POST /_emulator/validation-rules       {object, field, pattern, message, statusCode?}: fails saves whose
+ *                                           field matches (statusCode DUPLICATES_DETECTED: a duplicate rule)
  *   POST /_emulator/reset-faults
  *   POST /_emulator/expire-sessions | /revoke-refresh-tokens | /exhaust-quota | /reset-calls
  *   POST /_emulator/quota                  {max?, remaining?}
@@ -30,7 +31,8 @@ export function createControlRouter(org: { faults: OrgFaults; accounting: ApiAcc
       validationRules: faults.validationRules.map((r) => ({
         object: r.object,
         field: r.field,
-        message: r.message
+        message: r.message,
+        ...(r.statusCode ? { statusCode: r.statusCode } : {})
       }))
     }
   });
@@ -47,9 +49,13 @@ export function createControlRouter(org: { faults: OrgFaults; accounting: ApiAcc
     sendJson(res, 200, state());
   });
   router.post('/validation-rules', (req, res) => {
-    const { object, field, pattern, message } = (req.body ?? {}) as Record<string, string>;
+    const { object, field, pattern, message, statusCode } = (req.body ?? {}) as Record<string, string>;
     if (!object || !field || pattern === undefined || !message) {
       sendJson(res, 400, { error: 'object, field, pattern and message are required' });
+      return;
+    }
+    if (statusCode !== undefined && statusCode !== 'DUPLICATES_DETECTED') {
+      sendJson(res, 400, { error: 'statusCode may only be DUPLICATES_DETECTED' });
       return;
     }
     const re = new RegExp(pattern, 'i');
@@ -57,6 +63,7 @@ export function createControlRouter(org: { faults: OrgFaults; accounting: ApiAcc
       object,
       field,
       message,
+      ...(statusCode ? { statusCode } : {}),
       predicate: (r) => re.test(String(r[field] ?? ''))
     });
     sendJson(res, 200, state());

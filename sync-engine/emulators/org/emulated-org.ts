@@ -66,6 +66,8 @@ export interface OrgSnapshot {
 /** Supported API versions, oldest first; Salesforce retired everything below 31.0. */
 const VERSIONS = Array.from({ length: 62 - 31 + 1 }, (_, i) => 31 + i);
 
+const supportsVersion = (version: string): boolean => VERSIONS.some((v) => `${v}.0` === version);
+
 /** `Winter '25` for 62.0: three releases a year, Spring, Summer, Winter. */
 function releaseLabel(version: number): string {
   const back = 62 - version;
@@ -258,7 +260,7 @@ export class EmulatedOrg {
     const versioned = '/services/data/v:version';
     app.use(versioned, (req, res, next) => {
       const version = (req.params as { version: string }).version;
-      if (!VERSIONS.some((v) => `${v}.0` === version)) {
+      if (!supportsVersion(version)) {
         sendError(res, 404, 'NOT_FOUND', NOT_FOUND_MESSAGE);
         return;
       }
@@ -283,7 +285,11 @@ export class EmulatedOrg {
     app.use(`${versioned}/jobs`, createBulk2Router(context, this.config.bulk2));
     app.use(
       versioned,
-      createRestRouter(this, (userId) => this.canViewSetup(userId))
+      createRestRouter(
+        this,
+        (userId) => this.canViewSetup(userId),
+        (version) => supportsVersion(version)
+      )
     );
     app.use(
       '/cometd/:version',

@@ -12,6 +12,12 @@ export interface ValidationRule {
   message: string;
   /** The field the error is shown on (`fields: [field]`); absent → a page-level error (`fields: []`). */
   field?: string;
+  /**
+   * The per-record code: FIELD_CUSTOM_VALIDATION_EXCEPTION (a validation rule, the default), or
+   * DUPLICATES_DETECTED for a duplicate rule that blocks the save ("Use one of these records?" is the
+   * message the REST guide prints for one, in "allOrNone Parameters in Composite and Collections Requests").
+   */
+  statusCode?: 'FIELD_CUSTOM_VALIDATION_EXCEPTION' | 'DUPLICATES_DETECTED';
 }
 
 export interface FaultSettings {

@@ -15,7 +15,7 @@ import {
 } from './org-context.js';
 import { coerceFieldValue, serializeValue, type StoredValue } from './field-values.js';
 import type { OrgFaults } from './faults.js';
-import { RecordStore, type StoredRecord } from './record-store.js';
+import { RecordStore, type StoreTransaction, type StoredRecord } from './record-store.js';
 import type { OrgSchema } from './schema/org-schema.js';
 import type { FieldDef, ObjectDef } from './schema/schema-types.js';
 import { compileQuery, type CompiledQuery } from './soql/soql-query.js';
@@ -40,10 +40,35 @@ const recordError = (statusCode: string, message: string, fields: string[] = [])
   fields
 });
 
+/** The compound address of `prefix` (`Billing`, `Mailing`, `` for User): null when every part is empty. */
+function compoundAddress(
+  def: ObjectDef,
+  record: StoredRecord,
+  prefix: string
+): Record<string, unknown> | null {
+  const part = (name: string) => {
+    const f = def.fieldIndex.get(`${prefix}${name}`.toLowerCase());
+    return f ? serializeValue(f, record[f.name]) : null;
+  };
+  const address = {
+    city: part('City'),
+    country: part('Country'),
+    geocodeAccuracy: null,
+    latitude: null,
+    longitude: null,
+    postalCode: part('PostalCode'),
+    state: part('State'),
+    street: part('Street')
+  };
+  return Object.values(address).every((v) => v === null) ? null : address;
+}
+
 export class OrgRecords implements OrgData {
   readonly store = new RecordStore();
   readonly ids: IdFactory;
   private readonly autoNumbers = new Map<string, number>();
+  /** Events published inside an open transaction, delivered when it commits (none when it rolls back). */
+  private pendingEvents: Array<[string, Record<string, unknown>]> | null = null;
 
   constructor(
     readonly schema: OrgSchema,
@@ -63,6 +88,32 @@ export class OrgRecords implements OrgData {
     return def;
   }
 
+  /**
+   * Opens a transaction over every table: writes made until `commit()` or `rollback()` can be undone
+   * together, as a composite request with `allOrNone` needs. Platform events published meanwhile wait
+   * for the commit — the package's WalkMe_Run_Request__e is Publish After Commit; events declared
+   * Publish Immediately would go out at once in Salesforce, which the emulator does not model.
+   */
+  transaction(): StoreTransaction {
+    const store = this.store.begin();
+    const events: Array<[string, Record<string, unknown>]> = [];
+    this.pendingEvents = events;
+    const close = () => {
+      if (this.pendingEvents === events) this.pendingEvents = null;
+    };
+    return {
+      commit: () => {
+        store.commit();
+        close();
+        for (const [name, payload] of events) this.publish(name, payload);
+      },
+      rollback: () => {
+        store.rollback();
+        close();
+      }
+    };
+  }
+
   describe(objectName: string): SObjectDescribe {
     return this.schema.describe(objectName, API_VERSION);
   }
@@ -77,11 +128,26 @@ export class OrgRecords implements OrgData {
   }
 
   /** A record serialised as `GET …/sobjects/{type}/{id}` answers it (all fields, or `fields`). */
-  serialize(def: ObjectDef, record: StoredRecord, fields?: FieldDef[]): Record<string, unknown> {
+  serialize(
+    def: ObjectDef,
+    record: StoredRecord,
+    fields?: FieldDef[],
+    version = API_VERSION
+  ): Record<string, unknown> {
     const out: Record<string, unknown> = {
-      attributes: { type: def.name, url: `/services/data/v${API_VERSION}/sobjects/${def.name}/${record.Id}` }
+      attributes: { type: def.name, url: `/services/data/v${version}/sobjects/${def.name}/${record.Id}` }
     };
-    for (const f of fields ?? def.fields) out[f.name] = serializeValue(f, record[f.name]);
+    for (const f of fields ?? def.fields) {
+      out[f.name] = serializeValue(f, record[f.name]);
+      // A whole record also carries each compound address after its last component, as sObject Rows
+      // answers it (`BillingAddress`, read by `@{NewAccountInfo.BillingAddress.city}` in the REST guide's
+      // "Execute Dependent Requests in a Single API Call"); the object's keys are Salesforce's Address type
+      // [unverified: keys and order taken from the Address compound type, not from that page].
+      const prefix = !fields && f.name.endsWith('Country') ? f.name.slice(0, -'Country'.length) : null;
+      if (prefix !== null && def.fieldIndex.has(`${prefix}city`.toLowerCase())) {
+        out[`${prefix}Address`] = compoundAddress(def, record, prefix);
+      }
+    }
     return out;
   }
 
@@ -204,7 +270,11 @@ export class OrgRecords implements OrgData {
     return rules
       .filter((rule) => rule.predicate(view))
       .map((rule) =>
-        recordError('FIELD_CUSTOM_VALIDATION_EXCEPTION', rule.message, rule.field ? [rule.field] : [])
+        recordError(
+          rule.statusCode ?? 'FIELD_CUSTOM_VALIDATION_EXCEPTION',
+          rule.message,
+          rule.field ? [rule.field] : []
+        )
       );
   }
 
@@ -350,7 +420,8 @@ export class OrgRecords implements OrgData {
           if (f.custom || f.name === 'CreatedDate' || f.name === 'CreatedById')
             payload[f.name] = serializeValue(f, v.values[f.name]);
         }
-        this.publish(def.name, payload);
+        if (this.pendingEvents) this.pendingEvents.push([def.name, payload]);
+        else this.publish(def.name, payload);
         return;
       }
       if (def.fieldIndex.get('name')?.autoNumber) v.values.Name = this.nextAutoNumber(def);

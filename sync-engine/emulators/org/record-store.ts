@@ -1,17 +1,53 @@
 /**
  * In-memory records of one org: one table per object, indexed by id, with lazily built lowercase
  * indexes on the fields queries filter on (SOQL `=`/`IN` on strings ignore case), kept current on writes.
+ * A transaction journal (`RecordStore.begin()`) remembers what each write replaced, so that a composite
+ * request with `allOrNone` can put every table back as it was.
  */
 import type { StoredValue } from './field-values.js';
 
 /** A stored record: canonical field names → stored values. Always has `Id` and `IsDeleted`. */
 export type StoredRecord = Record<string, StoredValue> & { Id: string };
 
+/** The state of one record before the transaction first wrote it: a copy, or null when it was inserted. */
+type Journal = Map<RecordTable, Map<string, StoredRecord | null>>;
+
 export class RecordTable {
   private readonly byId = new Map<string, StoredRecord>();
   private readonly indexes = new Map<string, Map<string, Set<string>>>();
 
-  constructor(readonly objectName: string) {}
+  constructor(
+    readonly objectName: string,
+    private readonly journal: () => Journal | null = () => null
+  ) {}
+
+  /** Notes the record's state before its first write in the open transaction, if one is open. */
+  private remember(id: string): void {
+    const journal = this.journal();
+    if (!journal) return;
+    let before = journal.get(this);
+    if (!before) journal.set(this, (before = new Map()));
+    if (before.has(id)) return;
+    const record = this.byId.get(id);
+    before.set(id, record ? { ...record } : null);
+  }
+
+  /** Puts a record back as it was (or removes it when `previous` is null), keeping indexes current. */
+  restore(id: string, previous: StoredRecord | null): void {
+    const current = this.byId.get(id);
+    if (current)
+      for (const [fieldName, index] of this.indexes) removeFromIndex(index, current[fieldName], id);
+    if (previous === null) {
+      this.byId.delete(id);
+      return;
+    }
+    // In place, so that whoever holds the record (an open query cursor) sees it as it was.
+    const record = current ?? previous;
+    for (const key of Object.keys(record)) if (!(key in previous)) delete record[key];
+    Object.assign(record, previous);
+    this.byId.set(id, record);
+    for (const [fieldName, index] of this.indexes) addToIndex(index, record[fieldName], id);
+  }
 
   get size(): number {
     return this.byId.size;
@@ -27,6 +63,7 @@ export class RecordTable {
   }
 
   insert(record: StoredRecord): void {
+    this.remember(record.Id);
     this.byId.set(record.Id, record);
     for (const [fieldName, index] of this.indexes) addToIndex(index, record[fieldName], record.Id);
   }
@@ -35,6 +72,7 @@ export class RecordTable {
   update(id: string, changes: Record<string, StoredValue>): void {
     const record = this.byId.get(id);
     if (!record) return;
+    this.remember(id);
     for (const [fieldName, value] of Object.entries(changes)) {
       const index = this.indexes.get(fieldName);
       if (index && record[fieldName] !== value) {
@@ -77,14 +115,38 @@ function removeFromIndex(index: Map<string, Set<string>>, value: StoredValue | u
   index.get(value.toLowerCase())?.delete(id);
 }
 
+/** An open transaction: `rollback()` puts back every record written since `begin()`; `commit()` keeps them. */
+export interface StoreTransaction {
+  commit(): void;
+  rollback(): void;
+}
+
 /** All tables of one org, by object name. */
 export class RecordStore {
   private readonly tables = new Map<string, RecordTable>();
+  private journal: Journal | null = null;
 
   table(objectName: string): RecordTable {
     let table = this.tables.get(objectName);
-    if (!table) this.tables.set(objectName, (table = new RecordTable(objectName)));
+    if (!table) this.tables.set(objectName, (table = new RecordTable(objectName, () => this.journal)));
     return table;
+  }
+
+  /** Starts journaling writes. Transactions do not nest: one composite request at a time holds one. */
+  begin(): StoreTransaction {
+    if (this.journal) throw new Error('A transaction is already open on this record store.');
+    const journal: Journal = new Map();
+    this.journal = journal;
+    const close = () => {
+      if (this.journal === journal) this.journal = null;
+    };
+    return {
+      commit: close,
+      rollback: () => {
+        close();
+        for (const [table, before] of journal) for (const [id, record] of before) table.restore(id, record);
+      }
+    };
   }
 
   /** Every table with at least one record. */

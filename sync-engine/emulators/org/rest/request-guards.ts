@@ -47,9 +47,12 @@ export function callKindOf(method: string, path: string, isEvent: (objectName: s
     case 'queryAll':
       return parts.length > 1 ? 'queryMore' : 'query';
     case 'composite':
-      return 'composite';
+      // `/composite/sobjects` (sObject Collections) keeps the kind `composite` it has always had;
+      // `/composite` and `/composite/batch` are the composite resources.
+      if (parts.length === 1) return method === 'POST' ? 'compositeRequest' : 'resources';
+      return parts[1].toLowerCase() === 'batch' ? 'compositeBatch' : 'composite';
     case 'limits':
-      return 'limits';
+      return parts[1]?.toLowerCase() === 'recordcount' ? 'recordCount' : 'limits';
     case 'jobs':
       return 'bulk2';
     default:

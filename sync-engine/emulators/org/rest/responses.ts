@@ -15,6 +15,15 @@ export function sendJson(res: Response, status: number, body: unknown): void {
     .send(Buffer.from(JSON.stringify(body)));
 }
 
+/** A REST error body: `[{"message","errorCode","fields"?}]`. */
+export function errorBody(
+  errorCode: string,
+  message: string,
+  fields?: string[]
+): Array<{ message: string; errorCode: string; fields?: string[] }> {
+  return [{ message, errorCode, ...(fields ? { fields } : {}) }];
+}
+
 export function sendError(
   res: Response,
   status: number,
@@ -22,7 +31,7 @@ export function sendError(
   message: string,
   fields?: string[]
 ): void {
-  sendJson(res, status, [{ message, errorCode, ...(fields ? { fields } : {}) }]);
+  sendJson(res, status, errorBody(errorCode, message, fields));
 }
 
 export const NOT_FOUND_MESSAGE = 'The requested resource does not exist';

@@ -28,6 +28,11 @@ export interface OrgSchema {
   setFieldUpdateable(objectName: string, fieldName: string, updateable: boolean): void;
   /** Creates a custom field, as an admin does in Setup (`field()` fills in what the spec leaves out). */
   addField(objectName: string, spec: Parameters<typeof field>[0]): void;
+  /**
+   * When the metadata last changed (epoch ms, whole seconds): the start, or the last runtime change. Describe
+   * answers `If-Modified-Since` with it (304 when nothing changed since).
+   */
+  readonly lastModified: number;
 }
 
 function eventFields(): FieldDef[] {
@@ -120,6 +125,11 @@ export function buildOrgSchema(objectsDir: string): OrgSchema {
   }
 
   const byName = new Map(objects.map((o) => [o.name.toLowerCase(), o]));
+  // HTTP dates have whole seconds; a change in the same second as the start still counts as a change.
+  let lastModified = Math.floor(Date.now() / 1000) * 1000;
+  const touch = () => {
+    lastModified = Math.max(lastModified + 1000, Math.floor(Date.now() / 1000) * 1000);
+  };
   const byPrefix = new Map(objects.map((o) => [o.keyPrefix, o]));
   const children = (target: ObjectDef): SObjectDescribe['childRelationships'] =>
     objects.flatMap((o) =>
@@ -134,6 +144,9 @@ export function buildOrgSchema(objectsDir: string): OrgSchema {
     );
   return {
     objects,
+    get lastModified() {
+      return lastModified;
+    },
     find: (name) => byName.get(name.toLowerCase()),
     byPrefix: (prefix) => byPrefix.get(prefix),
     describe(name, version) {
@@ -154,11 +167,13 @@ export function buildOrgSchema(objectsDir: string): OrgSchema {
       object.fields = object.fields.filter((f) => f !== def);
       object.fieldIndex.delete(def.name.toLowerCase());
       if (def.relationshipName) object.relationshipIndex.delete(def.relationshipName.toLowerCase());
+      touch();
     },
     setFieldUpdateable(objectName, fieldName, updateable) {
       const def = fieldOf(objectName, fieldName);
       def.updateable = updateable;
       def.createable = updateable;
+      touch();
     },
     addField(objectName, spec) {
       const object = byName.get(objectName.toLowerCase());
@@ -168,6 +183,7 @@ export function buildOrgSchema(objectsDir: string): OrgSchema {
       const def = field(spec);
       object.fields.push(def);
       object.fieldIndex.set(def.name.toLowerCase(), def);
+      touch();
     }
   };
 

@@ -246,6 +246,15 @@ const userFields = (): FieldDef[] => [
   text('Name', 'Full Name', 121, readOnly),
   field({ name: 'Email', label: 'Email', type: 'email', length: 128, required: true }),
   text('Alias', 'Alias', 8, { required: true }),
+  // The fields the REST guide's composite example reads from a record's owner ("Execute Dependent
+  // Requests in a Single API Call": Name, CompanyName, Title, City, State).
+  text('Title', 'Title', 80),
+  text('CompanyName', 'Company Name', 80),
+  field({ name: 'Street', label: 'Street', type: 'textarea', length: 255 }),
+  text('City', 'City', 40),
+  text('State', 'State/Province', 80),
+  text('PostalCode', 'Zip/Postal Code', 20),
+  text('Country', 'Country', 80),
   field({ name: 'IsActive', label: 'Active', type: 'boolean', defaultValue: true }),
   field({
     name: 'TimeZoneSidKey',

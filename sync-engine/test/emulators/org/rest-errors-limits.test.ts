@@ -138,4 +138,27 @@ describe('org emulator REST: errors, limits, accounting and faults', () => {
     assert.deepEqual(state.quota, { max: 500, remaining: 400 });
     org.quota.set({ max: 15_000, remaining: 15_000 });
   });
+
+  test('a control-endpoint rule can block a save as a duplicate rule does (DUPLICATES_DETECTED)', async () => {
+    const rule = await fetch(`${org.instanceUrl}/_emulator/validation-rules`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({
+        object: 'Account',
+        field: 'Name',
+        pattern: '^Easy Spaces$',
+        message: 'Use one of these records?',
+        statusCode: 'DUPLICATES_DETECTED'
+      })
+    });
+    assert.equal(rule.status, 200);
+    const [result] = (await conn
+      .sobject('Account')
+      .create([{ Name: 'Easy Spaces' }], { allOrNone: false })) as Array<{
+      errors: Array<{ statusCode: string; message: string; fields: string[] }>;
+    }>;
+    assert.deepEqual(result.errors, [
+      { statusCode: 'DUPLICATES_DETECTED', message: 'Use one of these records?', fields: ['Name'] }
+    ]);
+  });
 });
