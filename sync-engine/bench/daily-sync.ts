@@ -155,16 +155,15 @@ async function main(): Promise<void> {
     big.faults.latencyMs = LATENCY_MS;
 
     const source = csvFolderSource(dailyDir);
-    const options = { thresholds: { bulkQueryAbove: 200_000, bulkIngestAbove: 20_000 } };
     const started = Date.now();
-    const engine: RunResult = await runSync({ org: salesforceTargetOrg(conn), integration, source, options });
+    const engine: RunResult = await runSync({ org: salesforceTargetOrg(conn), integration, source });
     const seconds = (Date.now() - started) / 1000;
     if (engine.status === 'Failed') throw new Error(`The engine's run failed: ${engine.error}`);
     const noDiff = await runSync({
       org: salesforceTargetOrg(conn),
       integration,
       source,
-      options: { thresholds: { ...options.thresholds, bulkIngestAbove: Number.MAX_SAFE_INTEGER }, full: true }
+      options: { plan: { match: 'soql', write: 'collections' }, full: true }
     });
     const naive = await naiveSlice(conn);
     const matchedRecords = kinds.changed + kinds.same;

@@ -46,6 +46,18 @@ export interface FieldChange {
   after: unknown;
 }
 
+/** Ways to match report keys to records (sync/run-plan.ts forecasts each). */
+export type MatchWay = 'soql' | 'soql-composite' | 'bulk-query';
+/** Ways to write the changed records. */
+export type WriteWay = 'collections' | 'collections-composite' | 'bulk-ingest';
+
+export interface RunStrategy {
+  match: MatchWay;
+  write: WriteWay | 'none';
+  /** Calls the chosen ways were forecast to spend (matching, then writing). */
+  forecast?: { match: number; write?: number };
+}
+
 export interface ReasonCount {
   reason: string;
   rows: number;
@@ -64,8 +76,10 @@ export interface RunResult {
   counts: RowCounts;
   /** API calls this run spent, as the org counts them. */
   apiCalls: number;
-  /** Which strategies were chosen. */
-  strategy: { match: 'soql' | 'bulk-query'; write: 'collections' | 'bulk-ingest' | 'none' };
+  /** The plan: how the run matched and wrote, and the calls each chosen way was forecast to spend. */
+  strategy: RunStrategy;
+  /** The calls spent, by kind of request (`query`, `composite`, `collections`, `bulk`, …). */
+  callsByKind?: Record<string, number>;
   /**
    * The rejected rows (unmatched, ambiguous, invalid, failed), in row order, at most `rejectedCap` of
    * them; every outcome, accepted or not, is delivered through `onOutcome` as the run goes.

@@ -18,3 +18,15 @@ export function soqlLiteral(value: string): string {
   });
   return `'${escaped}'`;
 }
+
+/**
+ * Bytes `text` takes in the request line. jsforce encodes the query with `encodeURIComponent`, which leaves
+ * `'` alone, but the WHATWG URL parser behind fetch percent-encodes `'` in the query of an http(s) URL
+ * (the "special-query percent-encode set"), so every quote costs three bytes on the wire.
+ */
+export function wireLength(text: string): number {
+  const encoded = encodeURIComponent(text);
+  let quotes = 0;
+  for (let i = encoded.indexOf("'"); i >= 0; i = encoded.indexOf("'", i + 1)) quotes += 1;
+  return encoded.length + 2 * quotes;
+}

@@ -5,7 +5,8 @@
  * - `loadObjectIndex`: one Bulk API 2.0 query job over the whole object, indexed by key, for reports so big
  *   that thousands of IN queries would cost more than one job.
  */
-import type { Connection } from '@jsforce/jsforce-node';
+import type { Connection, QueryResult } from '@jsforce/jsforce-node';
+import { apiPath, postComposite, subrequestError } from './composite-request.js';
 import { bulkQueryPages, type BulkQueryOptions } from './bulk-query-pages.js';
 import { chunkInStatements, SoqlInChunker } from './soql-in-chunker.js';
 import { recordKey } from '../domain/keys.js';
@@ -57,16 +58,19 @@ function addTo(index: CandidateIndex, candidate: CandidateRecord): void {
 }
 
 /**
- * Packs keys into IN statements as they arrive; `add` returns the keys of a statement that filled up
- * so the caller can match that batch of rows.
+ * Packs keys into IN statements as they arrive, `perCall` statements to a lookup; `add` returns the statements
+ * of a lookup that filled up so the caller can match that batch of rows. A lookup of several statements goes
+ * in one composite call (composite-request.ts); further pages of any statement are read with `queryMore`.
  */
 export class SoqlMatcher implements KeyLookup {
   private readonly chunker: SoqlInChunker;
+  private pending: string[] = [];
 
   constructor(
     private readonly conn: Connection,
     private readonly spec: MatchSpec,
-    maxUrlBytes?: number
+    maxUrlBytes?: number,
+    private readonly perCall = 1
   ) {
     this.chunker = new SoqlInChunker({
       queryUrlPrefix: `${conn._baseUrl()}/query?q=`,
@@ -76,23 +80,54 @@ export class SoqlMatcher implements KeyLookup {
     });
   }
 
-  /** Queues a key; answers a full statement when the key did not fit beside the queued ones. */
-  add(queryValue: string): string | undefined {
-    return this.chunker.add(queryValue)?.statement;
+  /** Queues a key; answers a full lookup's statements when the key did not fit beside the queued ones. */
+  add(queryValue: string): string[] | undefined {
+    const closed = this.chunker.add(queryValue);
+    if (closed) this.pending.push(closed.statement);
+    return this.pending.length >= this.perCall ? this.take() : undefined;
   }
 
   fits(queryValue: string): boolean {
     return this.chunker.fits(queryValue);
   }
 
-  /** The statement for the keys still queued. */
-  flush(): string | undefined {
-    return this.chunker.flush()?.statement;
+  /** The statements for the keys still queued. */
+  flush(): string[] | undefined {
+    const last = this.chunker.flush();
+    if (last) this.pending.push(last.statement);
+    return this.pending.length > 0 ? this.take() : undefined;
   }
 
-  async run(statement: string): Promise<CandidateIndex> {
+  private take(): string[] {
+    const statements = this.pending;
+    this.pending = [];
+    return statements;
+  }
+
+  async run(statements: string[]): Promise<CandidateIndex> {
     const index: CandidateIndex = new Map();
-    await queryEveryPage(this.conn, statement, (record) => addTo(index, toCandidate(this.spec, record)));
+    const add = (record: Record<string, unknown>) => addTo(index, toCandidate(this.spec, record));
+    if (statements.length === 1) {
+      await queryEveryPage(this.conn, statements[0], add);
+      return index;
+    }
+    const results = await postComposite(
+      this.conn,
+      statements.map((statement, i) => ({
+        method: 'GET',
+        url: `${apiPath(this.conn)}/query?q=${encodeURIComponent(statement)}`,
+        referenceId: `q${i}`
+      }))
+    );
+    for (const result of results) {
+      if (result.httpStatusCode >= 400) throw subrequestError(result);
+      let page = result.body as QueryResult<Record<string, unknown>>;
+      for (;;) {
+        for (const record of page.records) add(record);
+        if (page.done || !page.nextRecordsUrl) break;
+        page = await this.conn.queryMore<Record<string, unknown>>(page.nextRecordsUrl);
+      }
+    }
     return index;
   }
 }

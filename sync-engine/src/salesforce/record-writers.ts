@@ -16,6 +16,7 @@ import { withTransientRetries } from './transient-retry.js';
 import { COLLECTION_SIZE } from '../domain/salesforce-limits.js';
 import type { BulkPolling, CollectionsOptions, WriteItem, WriteResult } from '../sync/target-org.js';
 import { sleep } from '../domain/backoff.js';
+import { apiPath, postComposite, subrequestError } from './composite-request.js';
 
 const LOCK_CODE = 'UNABLE_TO_LOCK_ROW';
 interface SaveResultLike {
@@ -26,33 +27,8 @@ interface SaveResultLike {
 /** Failures no retry within the run can fix: the remaining writes are not sent. */
 const STOPS_THE_RUN = new Set<RunFailure['kind']>(['revoked', 'quota']);
 
-async function writeBatch(
-  conn: Connection,
-  objectName: string,
-  batch: WriteItem[],
-  options: CollectionsOptions
-): Promise<WriteResult[]> {
-  const records = batch.map((item) => ({ Id: item.id, ...item.fields }));
-  let results: SaveResultLike[];
-  try {
-    results = await withTransientRetries(
-      conn,
-      async () =>
-        (await conn.sobject(objectName).update(records, { allOrNone: false })) as unknown as SaveResultLike[],
-      {
-        retries: options.transientRetries,
-        baseMs: options.retryBackoffMs,
-        ...(options.onRetry ? { onRetry: options.onRetry } : {})
-      }
-    );
-  } catch (error) {
-    const failure = error as RunFailure;
-    if (STOPS_THE_RUN.has(failure.kind)) throw failure;
-    // The whole call was refused (e.g. 400 INVALID_FIELD, or 503 after every retry): every record in it failed.
-    const cause = failure.cause;
-    const statusCode = cause instanceof Error && cause.name !== 'Error' ? cause.name : 'REQUEST_FAILED';
-    return batch.map((item) => ({ id: item.id, ok: false, statusCode, message: failure.advice }));
-  }
+/** Each record's result from its SaveResult (Collections answer them in the records' order). */
+function savedResults(batch: WriteItem[], results: SaveResultLike[]): WriteResult[] {
   return batch.map((item, index) => {
     const result = results[index];
     if (result?.success) return { id: item.id, ok: true };
@@ -66,7 +42,83 @@ async function writeBatch(
   });
 }
 
-/** Writes `items` with sObject Collections and reports each record's result through `onResult`. */
+/** Every record of `batch` failed with the same reason (the call or its subrequest was refused). */
+function allFailed(batch: WriteItem[], statusCode: string, message: string): WriteResult[] {
+  return batch.map((item) => ({ id: item.id, ok: false, statusCode, message }));
+}
+
+/**
+ * Sends one call: a single Collections update, or up to five in one composite call (its subrequests each
+ * `PATCH /composite/sobjects`, answered one by one). An update by Id is idempotent, so a transient failure
+ * sends the call again.
+ */
+async function writeGroup(
+  conn: Connection,
+  objectName: string,
+  group: WriteItem[][],
+  options: CollectionsOptions
+): Promise<WriteResult[]> {
+  const recordsOf = (batch: WriteItem[]) => batch.map((item) => ({ Id: item.id, ...item.fields }));
+  const send = async (): Promise<WriteResult[][]> => {
+    if (group.length === 1) {
+      const results = (await conn
+        .sobject(objectName)
+        .update(recordsOf(group[0]), { allOrNone: false })) as unknown as SaveResultLike[];
+      return [savedResults(group[0], results)];
+    }
+    const answers = await postComposite(
+      conn,
+      group.map((batch, i) => ({
+        method: 'PATCH',
+        url: `${apiPath(conn)}/composite/sobjects`,
+        referenceId: `w${i}`,
+        body: {
+          allOrNone: false,
+          records: recordsOf(batch).map((record) => ({ attributes: { type: objectName }, ...record }))
+        }
+      }))
+    );
+    return answers.map((answer, i) => {
+      if (answer.httpStatusCode < 400) return savedResults(group[i], answer.body as SaveResultLike[]);
+      const error = subrequestError(answer);
+      return allFailed(group[i], error.errorCode, error.message);
+    });
+  };
+  try {
+    const results = await withTransientRetries(conn, send, {
+      retries: options.transientRetries,
+      baseMs: options.retryBackoffMs,
+      ...(options.onRetry ? { onRetry: options.onRetry } : {})
+    });
+    return results.flat();
+  } catch (error) {
+    const failure = error as RunFailure;
+    if (STOPS_THE_RUN.has(failure.kind)) throw failure;
+    // The whole call was refused (e.g. 400 INVALID_FIELD, or 503 after every retry): every record in it failed.
+    const cause = failure.cause;
+    const statusCode = cause instanceof Error && cause.name !== 'Error' ? cause.name : 'REQUEST_FAILED';
+    return allFailed(group.flat(), statusCode, failure.advice);
+  }
+}
+
+/** `items` cut into calls: Collections of 200, `perCall` of them to a call. */
+function groupsOf(items: WriteItem[], perCall: number): WriteItem[][][] {
+  const groups: WriteItem[][][] = [];
+  const perGroup = COLLECTION_SIZE * perCall;
+  for (let start = 0; start < items.length; start += perGroup) {
+    const group: WriteItem[][] = [];
+    for (let at = start; at < Math.min(items.length, start + perGroup); at += COLLECTION_SIZE) {
+      group.push(items.slice(at, Math.min(at + COLLECTION_SIZE, start + perGroup)));
+    }
+    groups.push(group);
+  }
+  return groups;
+}
+
+/**
+ * Writes `items` with sObject Collections (`options.perCall` of them in one composite call) and reports each
+ * record's result through `onResult`.
+ */
 export async function writeWithCollections(
   conn: Connection,
   objectName: string,
@@ -74,10 +126,7 @@ export async function writeWithCollections(
   options: CollectionsOptions,
   onResult: (result: WriteResult) => void
 ): Promise<void> {
-  const batches: WriteItem[][] = [];
-  for (let start = 0; start < items.length; start += COLLECTION_SIZE) {
-    batches.push(items.slice(start, start + COLLECTION_SIZE));
-  }
+  const batches = groupsOf(items, options.perCall);
   let locked: WriteItem[] = [];
   const byId = new Map(items.map((item) => [item.id, item]));
   const settle = (results: WriteResult[], retryable: boolean) => {
@@ -92,7 +141,7 @@ export async function writeWithCollections(
     while (stop === undefined && !options.signal?.aborted && next < batches.length) {
       const batch = batches[next++];
       try {
-        settle(await writeBatch(conn, objectName, batch, options), options.lockRetries > 0);
+        settle(await writeGroup(conn, objectName, batch, options), options.lockRetries > 0);
       } catch (error) {
         stop ??= error;
       }
@@ -109,14 +158,8 @@ export async function writeWithCollections(
     await sleep(options.lockBackoffMs * 2 ** (attempt - 1));
     const retrying = locked;
     locked = [];
-    for (let start = 0; start < retrying.length; start += COLLECTION_SIZE) {
-      const results = await writeBatch(
-        conn,
-        objectName,
-        retrying.slice(start, start + COLLECTION_SIZE),
-        options
-      );
-      settle(results, attempt < options.lockRetries);
+    for (const group of groupsOf(retrying, options.perCall)) {
+      settle(await writeGroup(conn, objectName, group, options), attempt < options.lockRetries);
     }
   }
 }

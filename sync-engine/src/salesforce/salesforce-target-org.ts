@@ -1,11 +1,11 @@
 /**
- * The pipeline's `TargetOrg` on a jsforce connection: describes once per run, key lookups by
- * URL-sized SOQL or one Bulk API 2.0 query, writes by sObject Collections or one Bulk ingest job, and the
- * run's log record.
+ * The pipeline's `TargetOrg` on a jsforce connection: describes once per run, key lookups by URL-sized SOQL
+ * (one per call, or five in a composite call) or one Bulk API 2.0 query, writes by sObject Collections (one or
+ * five to a call) or one Bulk ingest job, the object's record count, and the run's log record.
  */
 import type { Connection } from '@jsforce/jsforce-node';
 import type { TargetOrg } from '../sync/target-org.js';
-import { readDailyBudget } from './api-budget.js';
+import { readDailyBudget, readRecordCount } from './api-budget.js';
 import { countApiCalls } from './api-call-counter.js';
 import { DescribeCache } from './describe-cache.js';
 import { loadObjectIndex, queryByIds, SoqlMatcher } from './record-matcher.js';
@@ -21,7 +21,8 @@ export function salesforceTargetOrg(conn: Connection): TargetOrg {
     countCalls: (work) => countApiCalls(conn, work),
     describe: (objectName) => cache.describe(objectName),
     dailyBudget: () => readDailyBudget(conn),
-    keyLookup: (spec, maxUrlBytes) => new SoqlMatcher(conn, spec, maxUrlBytes),
+    recordCount: (objectName) => readRecordCount(conn, objectName),
+    keyLookup: (spec, options) => new SoqlMatcher(conn, spec, options.maxUrlBytes, options.perCall),
     objectIndex: (spec, polling) => loadObjectIndex(conn, spec, polling),
     findByIds: (spec, ids, maxUrlBytes) => queryByIds(conn, spec, ids, maxUrlBytes),
     updateWithCollections: (objectName, items, options, onResult) =>

@@ -7,19 +7,7 @@
  * count of keys: short keys pack more per call, and no call is wasted on a half-empty list.
  */
 import { HEADER_HEADROOM_BYTES, MAX_REQUEST_HEAD_BYTES } from '../domain/salesforce-limits.js';
-import { soqlLiteral } from '../domain/soql-literal.js';
-
-/**
- * Bytes `text` takes in the request line. jsforce encodes the query with `encodeURIComponent`, which leaves
- * `'` alone, but the WHATWG URL parser behind fetch percent-encodes `'` in the query of an http(s) URL
- * (the "special-query percent-encode set"), so every quote costs three bytes on the wire.
- */
-export function wireLength(text: string): number {
-  const encoded = encodeURIComponent(text);
-  let quotes = 0;
-  for (let i = encoded.indexOf("'"); i >= 0; i = encoded.indexOf("'", i + 1)) quotes += 1;
-  return encoded.length + 2 * quotes;
-}
+import { soqlLiteral, wireLength } from '../domain/soql-literal.js';
 
 export interface InChunkerOptions {
   /** The query URL up to and including `?q=`, e.g. `https://x.my.salesforce.com/services/data/v62.0/query?q=`. */

@@ -29,11 +29,13 @@ export function runDuration(run: RunRecord, now: Date): string {
 }
 
 const MATCH_PLAN: Record<string, string> = {
-  soql: 'SOQL queries',
+  soql: 'SOQL queries, one per call',
+  'soql-composite': 'SOQL queries, five to a /composite call',
   'bulk-query': 'one Bulk API 2.0 query job'
 };
 const WRITE_PLAN: Record<string, string> = {
-  collections: 'sObject Collections (five to a /composite call)',
+  collections: 'sObject Collections, one per call',
+  'collections-composite': 'sObject Collections, five to a /composite call',
   'bulk-ingest': 'one Bulk API 2.0 ingest job',
   none: 'nothing written'
 };
@@ -41,8 +43,12 @@ const WRITE_PLAN: Record<string, string> = {
 /** The plan the run followed, in words. */
 export function planText(run: RunRecord): string {
   if (!run.strategy) return run.status === 'Queued' || run.status === 'Running' ? 'not chosen yet' : '—';
-  const { match, write } = run.strategy;
-  return `match with ${MATCH_PLAN[match] ?? match}; write with ${WRITE_PLAN[write] ?? write}`;
+  const { match, write, forecast } = run.strategy;
+  const calls = (n: number) => `${n} call${n === 1 ? '' : 's'}`;
+  const planned = forecast
+    ? ` (forecast: ${calls(forecast.match)} to match${forecast.write === undefined ? '' : `, ${forecast.write} to write`})`
+    : '';
+  return `match with ${MATCH_PLAN[match] ?? match}; write with ${WRITE_PLAN[write] ?? write}${planned}`;
 }
 
 export function scheduleText(s: ScheduledIntegration): string {

@@ -8,6 +8,7 @@ import {
 import type { IntegrationDefinition } from '../domain/integration.js';
 import { missingColumns } from './report-header.js';
 import { reportUnreadable, RunFailure } from '../domain/errors.js';
+import { soqlLiteral, wireLength } from '../domain/soql-literal.js';
 
 export async function readReport<T>(reportName: string, read: () => Promise<T>): Promise<T> {
   try {
@@ -31,22 +32,33 @@ export function checkReleased(report: ReportInfo): void {
   }
 }
 
-/** A first pass when the source cannot tell the row count (a CSV export): rows only, nothing kept. */
-export async function countReportRows(
+/** What the plan is made from: the report's rows and the bytes its keys take in SOQL `IN` lists. */
+export interface ReportSurvey {
+  rows: number;
+  keyBytes: number;
+}
+
+/**
+ * A first pass when the source cannot tell the row count (a CSV export): rows counted and key bytes measured
+ * (each key as its quoted literal and comma in a query URL), nothing kept.
+ */
+export async function surveyReport(
   source: ReportSource,
   integration: IntegrationDefinition
-): Promise<number> {
+): Promise<ReportSurvey> {
   const stream = await readReport(integration.reportName, () => source.readRows(integration.reportId));
-  let rows = 0;
+  const survey = { rows: 0, keyBytes: 0 };
+  const comma = wireLength(',');
   try {
     for await (const row of stream) {
-      void row;
-      rows += 1;
+      survey.rows += 1;
+      survey.keyBytes +=
+        wireLength(soqlLiteral((row.values[integration.reportKeyColumn] ?? '').trim())) + comma;
     }
   } catch (error) {
     throw reportUnreadable(integration.reportName, error);
   }
-  return rows;
+  return survey;
 }
 
 /** The report's row stream, once its header holds the key column and every mapped column (named if not). */

@@ -1,5 +1,5 @@
 /** What a caller can set for one run (`runSync`), with the defaults the run falls back on. */
-import type { RowOutcome } from '../domain/run-result.js';
+import type { MatchWay, RowOutcome, WriteWay } from '../domain/run-result.js';
 import type { BulkPolling } from './target-org.js';
 
 export interface RunProgress {
@@ -21,8 +21,8 @@ export interface RunOptions {
   runId?: string;
   /** Write the run record and the integration's last-run fields (default true). */
   record?: boolean;
-  /** Rows above which matching uses one Bulk API 2.0 query job; changed records above which one ingest job. */
-  thresholds?: { bulkQueryAbove: number; bulkIngestAbove: number };
+  /** Ways forced instead of the cheapest (the bench's side-by-side strategies, tests of one way). */
+  plan?: { match?: MatchWay; write?: WriteWay };
   /** sObject Collections calls in flight (default 4). */
   concurrency?: number;
   /** Serial retries of `UNABLE_TO_LOCK_ROW` records (default 3) after a first backoff (default 1 s, doubling). */
@@ -45,12 +45,6 @@ export interface RunOptions {
   changesSampleSize?: number;
   onProgress?: (progress: RunProgress) => void;
   onOutcome?: (outcome: RowOutcome) => void;
-}
-
-const DEFAULT_THRESHOLDS = { bulkQueryAbove: 200_000, bulkIngestAbove: 10_000 };
-
-export function thresholdsOf(options: RunOptions): { bulkQueryAbove: number; bulkIngestAbove: number } {
-  return { ...DEFAULT_THRESHOLDS, ...options.thresholds };
 }
 
 export function bulkPollingOf(options: RunOptions): BulkPolling {

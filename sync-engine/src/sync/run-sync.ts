@@ -19,13 +19,33 @@ import { ReportKeyRegistry } from './match/report-keys.js';
 import { TargetResolver, type Target } from './match/match-targets.js';
 import { OutcomeTally } from './outcome-tally.js';
 import { recordWrites } from './write/record-changes.js';
-import { checkReleased, countReportRows, openReportRows, readReport } from './report-reading.js';
+import {
+  checkReleased,
+  openReportRows,
+  readReport,
+  surveyReport,
+  type ReportSurvey
+} from './report-reading.js';
+import {
+  cheapest,
+  COMPOSITE_HEAVY_SUBREQUESTS,
+  describeChoice,
+  FIXED_RUN_CALLS,
+  matchForecasts,
+  QUERY_HEAD_BYTES,
+  TYPICAL_KEY_BYTES,
+  worthCountingRecords,
+  writeForecasts,
+  type Forecast,
+  type MatchFacts
+} from './run-plan.js';
+import { HEADER_HEADROOM_BYTES, MAX_REQUEST_HEAD_BYTES } from '../domain/salesforce-limits.js';
 import { RunFailure } from '../domain/errors.js';
-import type { PendingBulkJob } from '../domain/run-result.js';
+import type { MatchWay, PendingBulkJob } from '../domain/run-result.js';
 import { BULK_JOB_PENDING, PENDING_REASON } from './write/late-settlement.js';
 import { validRows, type ValidRow } from './row-validation.js';
 import { RunLog } from './run-log.js';
-import { bulkPollingOf, thresholdsOf, type RunOptions, type RunProgress } from './run-options.js';
+import { bulkPollingOf, type RunOptions, type RunProgress } from './run-options.js';
 import { followsContacts, matchSpecFor, planTargets, type TargetPlan } from './target-plan.js';
 import type { TargetOrg } from './target-org.js';
 import { WriteQueue } from './write/write-queue.js';
@@ -84,10 +104,13 @@ class SyncRun {
   }
 
   execute(): Promise<RunResult> {
-    return this.org.countCalls((calls) => this.executeCounted(calls));
+    return this.org.countCalls((calls, byKind) => this.executeCounted(calls, byKind));
   }
 
-  private async executeCounted(calls: () => number): Promise<RunResult> {
+  private async executeCounted(
+    calls: () => number,
+    byKind: () => Record<string, number>
+  ): Promise<RunResult> {
     const record = this.options.record ?? true;
     let runId = this.options.runId;
     let failure: RunFailure | undefined;
@@ -119,6 +142,7 @@ class SyncRun {
       this.tally.failUnsettled(`not attempted: ${failure.message}`);
       this.log.note(`Failed: ${failure.advice}`);
     }
+    this.noteCalls(calls(), byKind());
     const result = this.result(failure);
     if (record && runId) {
       this.progress('recording');
@@ -136,8 +160,23 @@ class SyncRun {
       }
     }
     result.apiCalls = calls();
+    result.callsByKind = byKind();
     this.progress('done');
     return result;
+  }
+
+  /** The calls spent so far by kind, beside the plan's forecast (the run record's closing comes on top). */
+  private noteCalls(spent: number, kinds: Record<string, number>): void {
+    const byKind = Object.entries(kinds)
+      .map(([kind, n]) => `${kind} ${n}`)
+      .join(', ');
+    const forecast = this.strategy.forecast;
+    const planned = forecast
+      ? `; the plan forecast ${forecast.match} to match${forecast.write === undefined ? '' : ` and ${forecast.write} to write`}`
+      : '';
+    this.log.note(
+      `API calls before the run record's closing: ${spent}${byKind ? ` (${byKind})` : ''}${planned}.`
+    );
   }
 
   private result(failure: RunFailure | undefined): RunResult {
@@ -170,25 +209,25 @@ class SyncRun {
   private async process(): Promise<void> {
     const { source } = this.input;
     const { reportName } = this.integration;
-    const thresholds = thresholdsOf(this.options);
     this.progress('checking');
     const report = await readReport(reportName, () => source.getReport(this.integration.reportId));
     checkReleased(report);
     // The org's schema is checked before any row is read: a field gone or made read-only fails the run here.
     const plan = await planTargets(this.org, this.integration);
-    const rows = report.rowCount ?? (await countReportRows(source, this.integration));
-    this.guard.checkRowCount(report.name, rows);
-    this.strategy.match = rows > thresholds.bulkQueryAbove ? 'bulk-query' : 'soql';
+    const survey =
+      report.rowCount === undefined
+        ? await surveyReport(source, this.integration)
+        : { rows: report.rowCount, keyBytes: report.rowCount * TYPICAL_KEY_BYTES };
+    this.guard.checkRowCount(report.name, survey.rows);
+    const match = await this.planMatch(survey);
+    const writeAtMost = this.options.dryRun ? 0 : cheapest(writeForecasts(survey.rows)).calls;
+    const describes = followsContacts(this.integration) ? 1 : 0;
     await checkBudget(
       this.org,
       {
         reportName: report.name,
-        rows,
-        matchStrategy: this.strategy.match,
-        dryRun: this.options.dryRun ?? false,
-        bulkIngestAbove: thresholds.bulkIngestAbove,
-        maxUrlBytes: this.options.maxUrlBytes,
-        followsContacts: followsContacts(this.integration)
+        rows: survey.rows,
+        needed: FIXED_RUN_CALLS + describes + match.calls + writeAtMost
       },
       this.log
     );
@@ -201,6 +240,30 @@ class SyncRun {
     this.largeChangesAllowed = this.integration.guard.allowOnce && !this.options.dryRun;
     await this.write();
     this.failLeftovers();
+  }
+
+  /**
+   * How to match (sync/run-plan.ts): each way's calls from the report's key bytes and, when a Bulk query
+   * could be cheaper, the object's record count; the cheapest unless the caller forced one.
+   */
+  private async planMatch(survey: ReportSurvey): Promise<Forecast<MatchWay>> {
+    const inListBudget =
+      (this.options.maxUrlBytes ?? MAX_REQUEST_HEAD_BYTES - HEADER_HEADROOM_BYTES) - QUERY_HEAD_BYTES;
+    const statements = Math.max(1, Math.ceil(survey.keyBytes / inListBudget));
+    const facts: MatchFacts = { statements, keysPerStatement: survey.rows / statements };
+    const forced = this.options.plan?.match;
+    if (forced === 'bulk-query' || (!forced && worthCountingRecords(facts))) {
+      facts.objectRecords = await this.org.recordCount(this.integration.targetObject);
+    }
+    const options = matchForecasts(facts);
+    const chosen = options.find((option) => option.way === forced) ?? cheapest(options);
+    this.strategy.match = chosen.way;
+    this.strategy.forecast = { match: chosen.calls };
+    this.log.note(
+      `Plan: match with ${forced ? `${chosen.way} ${chosen.calls} calls (chosen by the caller)` : describeChoice(options)}` +
+        `${facts.objectRecords === undefined ? '' : `; ${this.integration.targetObject} holds ${facts.objectRecords} records`}.`
+    );
+    return chosen;
   }
 
   /** Validates and matches the rows batch by batch; each row is settled or queued for the write. */
@@ -291,16 +354,23 @@ class SyncRun {
     }
     this.options.signal?.throwIfAborted();
     this.progress('writing');
-    const bulk = this.writes.size > thresholdsOf(this.options).bulkIngestAbove;
-    this.strategy.write = bulk ? 'bulk-ingest' : 'collections';
+    const options = writeForecasts(this.writes.size);
+    const forced = this.options.plan?.write;
+    const chosen = options.find((option) => option.way === forced) ?? cheapest(options);
+    this.strategy.write = chosen.way;
+    this.strategy.forecast = { match: this.strategy.forecast?.match ?? 0, write: chosen.calls };
+    this.log.note(
+      `Plan: write ${this.writes.size} records with ${forced ? `${chosen.way} ${chosen.calls} calls (chosen by the caller)` : describeChoice(options)}.`
+    );
     let retries = 0;
     const settings = {
-      bulk,
+      bulk: chosen.way === 'bulk-ingest',
       bulkPolling: {
         ...bulkPollingOf(this.options),
         ...(this.options.signal ? { signal: this.options.signal } : {})
       },
       collections: {
+        perCall: chosen.way === 'collections-composite' ? COMPOSITE_HEAVY_SUBREQUESTS : 1,
         concurrency: this.options.concurrency ?? 4,
         lockRetries: this.options.lockRetries ?? 3,
         lockBackoffMs: this.options.lockBackoffMs ?? 1_000,

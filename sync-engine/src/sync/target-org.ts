@@ -37,15 +37,16 @@ export interface MatchSpec {
 }
 
 /**
- * Keys packed into lookups as they arrive: `add` answers a full lookup when the key did not fit beside the
- * queued ones (the caller matches that batch of rows), `flush` the lookup for the keys still queued.
+ * Keys packed into lookups as they arrive: `add` answers the statements of a full lookup when the key did not
+ * fit beside the queued ones (the caller matches that batch of rows), `flush` those of the keys still queued.
+ * A lookup is one SOQL statement per call, or several in one composite call.
  */
 export interface KeyLookup {
   /** Whether the key fits in a lookup at all (a key longer than a query URL allows cannot be matched). */
   fits(queryValue: string): boolean;
-  add(queryValue: string): string | undefined;
-  flush(): string | undefined;
-  run(lookup: string): Promise<CandidateIndex>;
+  add(queryValue: string): string[] | undefined;
+  flush(): string[] | undefined;
+  run(statements: string[]): Promise<CandidateIndex>;
 }
 
 export interface BulkPolling {
@@ -65,6 +66,8 @@ export type WriteResult =
   { id: string; ok: true } | { id: string; ok: false; statusCode: string; message: string };
 
 export interface CollectionsOptions {
+  /** Collections (of up to 200 records) per call: 1, or up to 5 in one composite call. */
+  perCall: number;
   concurrency: number;
   /** Further attempts for locked records, one batch at a time. */
   lockRetries: number;
@@ -96,12 +99,17 @@ export interface RunStart {
 
 export interface TargetOrg {
   /** Runs `work`, whose `calls()` answers the API calls it has spent on this org so far. */
-  countCalls<T>(work: (calls: () => number) => Promise<T>): Promise<T>;
+  countCalls<T>(work: (calls: () => number, byKind: () => Record<string, number>) => Promise<T>): Promise<T>;
   /** The object's describe; fails with the Salesforce code as the error's name (`NOT_FOUND`, `INVALID_TYPE`). */
   describe(objectName: string): Promise<ObjectInfo>;
   dailyBudget(): Promise<Budget>;
-  /** Lookups by key sized to one request each (`maxUrlBytes`: the longest query URL). */
-  keyLookup(spec: MatchSpec, maxUrlBytes?: number): KeyLookup;
+  /** How many records the object holds (`/limits/recordCount`, one call). */
+  recordCount(objectName: string): Promise<number>;
+  /**
+   * Lookups by key, each statement sized to one query URL (`maxUrlBytes`: the longest), `perCall` statements
+   * in one call (1: plain queries; up to 5: one composite call).
+   */
+  keyLookup(spec: MatchSpec, options: { maxUrlBytes?: number; perCall: number }): KeyLookup;
   /** Every record of the object that has a key, in one Bulk API 2.0 query job. */
   objectIndex(spec: MatchSpec, polling: BulkPolling): Promise<CandidateIndex>;
   findByIds(spec: MatchSpec, ids: string[], maxUrlBytes?: number): Promise<Map<string, CandidateRecord>>;

@@ -101,7 +101,11 @@ describe('the operator CLI on the configured engine', () => {
     assert.equal(real.code, 3, 'exit 3: done, with rows rejected');
     assert.ok(answer.run.counts!.updated > 0);
     assert.ok(answer.rows.length > 0, 'the rejected rows come with the run');
-    assert.deepEqual(answer.run.strategy, { match: 'soql', write: 'collections' });
+    assert.deepEqual(
+      [answer.run.strategy!.match, answer.run.strategy!.write],
+      ['soql-composite', 'collections'],
+      'several SOQL statements: five to a composite call; under 200 changed records: one Collections call'
+    );
 
     const history = await runCli(['runs', '--integration', SAMPLE_INTEGRATION.name], env);
     assert.equal(history.code, 0, history.stderr);

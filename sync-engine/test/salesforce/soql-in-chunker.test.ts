@@ -1,6 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chunkInStatements, SoqlInChunker, wireLength } from '../../src/salesforce/soql-in-chunker.js';
+import { chunkInStatements, SoqlInChunker } from '../../src/salesforce/soql-in-chunker.js';
+import { wireLength } from '../../src/domain/soql-literal.js';
 import { soqlLiteral } from '../../src/domain/soql-literal.js';
 
 const prefix = 'https://x.my.salesforce.com/services/data/v62.0/query?q=';

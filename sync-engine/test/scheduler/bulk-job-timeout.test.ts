@@ -43,7 +43,7 @@ describe('a Bulk API job still running at the poll timeout', () => {
       source: h.engine.ctx.source,
       options: {
         runId: sfRunId,
-        thresholds: { bulkQueryAbove: 1_000_000, bulkIngestAbove: 5 },
+        plan: { match: 'soql', write: 'bulk-ingest' },
         bulkPolling: { pollInterval: 20, pollTimeout: 100 }
       }
     });

@@ -145,7 +145,7 @@ describe('the console', () => {
     assert.ok(html.includes(`<tr>${cells.map((n) => `<td>${n}</td>`).join('')}</tr>`), 'the counts');
     assert.match(
       html,
-      /<th scope="row">Plan<\/th><td>match with SOQL queries; write with sObject Collections \(five to a \/composite call\)<\/td>/
+      /<th scope="row">Plan<\/th><td>match with SOQL queries, five to a \/composite call; write with sObject Collections, one per call \(forecast: 1 call to match, 1 to write\)<\/td>/
     );
     assert.ok(html.includes(`<th scope="row">API calls</th><td>${run.apiCalls}</td>`));
     assert.match(html, /<th scope="row">Duration<\/th><td>[\d.]+ s<\/td>/);

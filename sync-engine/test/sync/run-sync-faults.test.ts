@@ -51,7 +51,8 @@ describe('runSync: faults during the writes', () => {
       org: targetOrg(conn),
       integration: integrationFor('faults'),
       source: h.source,
-      options: fastOptions({ record: false, retryBackoffMs: 5, ...options })
+      // One Collections call per 200 records: the faults below are aimed at those calls.
+      options: fastOptions({ record: false, retryBackoffMs: 5, plan: { write: 'collections' }, ...options })
     });
 
   const sum = (counts: Record<string, number>) =>

@@ -20,7 +20,7 @@ describe('runSync: matching strategies, writers and write failures', () => {
   });
   after(async () => h.stop());
 
-  test('Bulk API 2.0 query and ingest above their thresholds, with failed rows mapped back', async () => {
+  test('Bulk API 2.0 query and ingest when the plan takes them, with failed rows mapped back', async () => {
     const ids = loadLeads(
       h.org,
       Array.from({ length: 30 }, (_, i) => ({
@@ -40,10 +40,10 @@ describe('runSync: matching strategies, writers and write failures', () => {
       org: targetOrg(h.conn),
       integration: integrationFor('w1'),
       source: h.source,
-      options: fastOptions({ thresholds: { bulkQueryAbove: 5, bulkIngestAbove: 5 } })
+      options: fastOptions({ plan: { match: 'bulk-query', write: 'bulk-ingest' } })
     });
     h.org.faults.validationRules.length = 0;
-    assert.deepEqual(result.strategy, { match: 'bulk-query', write: 'bulk-ingest' });
+    assert.deepEqual([result.strategy.match, result.strategy.write], ['bulk-query', 'bulk-ingest']);
     assert.deepEqual(result.counts, {
       read: 31,
       updated: 19,
@@ -74,7 +74,7 @@ describe('runSync: matching strategies, writers and write failures', () => {
       org: targetOrg(h.conn),
       integration: integrationFor('w0'),
       source: h.source,
-      options: fastOptions({ thresholds: { bulkQueryAbove: 1, bulkIngestAbove: 1000 } })
+      options: fastOptions({ plan: { match: 'bulk-query', write: 'collections' } })
     });
     assert.equal(result.strategy.match, 'bulk-query');
     assert.equal(result.counts.updated, 1);
@@ -101,9 +101,9 @@ describe('runSync: matching strategies, writers and write failures', () => {
       org: targetOrg(h.conn),
       integration: integrationFor('w2'),
       source: h.source,
-      options: fastOptions({ maxUrlBytes: 4_000 })
+      options: fastOptions({ maxUrlBytes: 4_000, plan: { match: 'soql', write: 'collections' } })
     });
-    assert.deepEqual(result.strategy, { match: 'soql', write: 'collections' });
+    assert.deepEqual([result.strategy.match, result.strategy.write], ['soql', 'collections']);
     assert.equal(result.counts.updated, count);
     const keyBytes = encodeURIComponent("'soql.user.100@w2.test',").length + 4; // quotes go as %27
     // At most every byte of the URL holds keys; at least all but 1,000 bytes (URL prefix and SELECT list) do.
@@ -130,7 +130,7 @@ describe('runSync: matching strategies, writers and write failures', () => {
       org: targetOrg(h.conn),
       integration: integrationFor('w5'),
       source: h.source,
-      options: fastOptions({ concurrency: 3 })
+      options: fastOptions({ concurrency: 3, plan: { write: 'collections' } })
     });
     h.org.faults.latencyMs = 0;
     assert.equal(result.counts.updated, count);

@@ -70,7 +70,7 @@ describe('values written exactly right', () => {
       ['one@v1c.test', '', '5', ''],
       ['two@v1c.test', '', '6', 'Passive']
     ]);
-    const result = await run('v1c', {}, { thresholds: { bulkQueryAbove: 200_000, bulkIngestAbove: 0 } });
+    const result = await run('v1c', {}, { plan: { write: 'bulk-ingest' } });
     assert.equal(result.strategy.write, 'bulk-ingest');
     assert.equal(result.counts.updated, 2);
     assert.deepEqual(fieldsOf(h.org, 'Lead', first, [LOGINS, NPS]), { [LOGINS]: 5, [NPS]: 'Promoter' });

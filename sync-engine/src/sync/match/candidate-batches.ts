@@ -1,12 +1,13 @@
 /**
  * Step 4 of a run, streamed: the valid rows grouped into batches with the records their keys reached — one
- * URL-limited lookup per batch, or one Bulk API 2.0 index of the whole object loaded up front for very
- * large reports.
+ * lookup per batch (URL-sized SOQL statements, one per call or five in one composite call), or one Bulk API
+ * 2.0 index of the whole object loaded up front, whichever the run's plan chose.
  */
 import { reportUnreadable } from '../../domain/errors.js';
 import type { RunLog } from '../run-log.js';
 import type { ValidRow } from '../row-validation.js';
 import type { BulkPolling, CandidateIndex, MatchSpec, TargetOrg } from '../target-org.js';
+import { COMPOSITE_HEAVY_SUBREQUESTS, type MatchWay } from '../run-plan.js';
 
 const BULK_INDEX_BATCH = 2_000;
 
@@ -19,7 +20,7 @@ export interface CandidateBatch {
 export interface BatchingInput {
   org: TargetOrg;
   spec: MatchSpec;
-  strategy: 'soql' | 'bulk-query';
+  strategy: MatchWay;
   reportName: string;
   maxUrlBytes?: number;
   bulkPolling: BulkPolling;
@@ -33,7 +34,13 @@ export async function* candidateBatches(
   input: BatchingInput
 ): AsyncGenerator<CandidateBatch> {
   const { org, spec } = input;
-  const lookup = input.strategy === 'soql' ? org.keyLookup(spec, input.maxUrlBytes) : undefined;
+  const lookup =
+    input.strategy === 'bulk-query'
+      ? undefined
+      : org.keyLookup(spec, {
+          maxUrlBytes: input.maxUrlBytes,
+          perCall: input.strategy === 'soql-composite' ? COMPOSITE_HEAVY_SUBREQUESTS : 1
+        });
   let index: CandidateIndex | undefined;
   if (!lookup) {
     index = await org.objectIndex(spec, input.bulkPolling);

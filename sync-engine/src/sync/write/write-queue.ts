@@ -68,7 +68,13 @@ export class WriteQueue {
   async writeAll(org: TargetOrg, settings: WriteSettings, log: RunLog, onResult: () => void): Promise<void> {
     for (const [objectName, items] of this.itemsByObject) {
       log.note(
-        `Writing ${items.length} ${objectName} records with ${settings.bulk ? 'one Bulk API 2.0 job' : 'sObject Collections'}.`
+        `Writing ${items.length} ${objectName} records with ${
+          settings.bulk
+            ? 'one Bulk API 2.0 job'
+            : settings.collections.perCall > 1
+              ? `sObject Collections, ${settings.collections.perCall} to a composite call`
+              : 'sObject Collections'
+        }.`
       );
       const settle = (result: WriteResult) => {
         this.settle(result);

@@ -38,6 +38,7 @@ describe('write queue: every row settles on its own', () => {
       bulk: false,
       bulkPolling: { pollInterval: 1, pollTimeout: 1 },
       collections: {
+        perCall: 1,
         concurrency: 1,
         lockRetries: 0,
         lockBackoffMs: 0,
