@@ -1,8 +1,11 @@
 /**
- * `npm run bench`: the "daily sync" scenario against the org emulator with 20 ms added to every API call —
- * a 100,000-row report against 120,000 Leads (10 % changed, 1 % unmatched, 0.5 % ambiguous) — run by the
- * engine and by two baselines on the same data, then a 1,000,000-row run in a child process for memory.
- * Prints a table and, last, one JSON line.
+ * `npm run bench`: API calls against the floor Salesforce's documented APIs allow (docs/performance.md), per
+ * scenario, with every way to match and every way to write side by side on the same data; then a 1,000,000-row
+ * run in a child process for memory. Each scenario runs against its own emulated org (+20 ms per call):
+ * - the engine's own plan, a real run;
+ * - each way to match, forced, as a dry run (matching and bookkeeping only);
+ * - each way to write, forced, as a real run (the changed records are put back between runs, outside the API).
+ * Prints a table per scenario and, last, one JSON line.
  */
 import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -10,34 +13,52 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Connection } from '@jsforce/jsforce-node';
+import { startInsightsEmulator } from '../emulators/insights/start.js';
 import { startOrgEmulator } from '../emulators/org/start.js';
 import { csvFolderSource } from '../src/sources/csv-source.js';
+import { InsightsApiSource } from '../src/sources/insights-api-source.js';
+import type { ReportSource } from '../src/sources/report-source.js';
 import { salesforceTargetOrg } from '../src/salesforce/salesforce-target-org.js';
-import { runSync } from '../src/sync/run-sync.js';
+import { runSync, type RunOptions } from '../src/sync/run-sync.js';
 import type { IntegrationDefinition } from '../src/domain/integration.js';
-import type { RunResult } from '../src/domain/run-result.js';
-import { countApiCalls } from '../src/salesforce/api-call-counter.js';
-import { COLLECTION_SIZE } from '../src/domain/salesforce-limits.js';
-import { findField, type ObjectInfo } from '../src/domain/object-schema.js';
-import { SoqlMatcher } from '../src/salesforce/record-matcher.js';
-import { soqlLiteral } from '../src/domain/soql-literal.js';
+import type { MatchWay, RunResult, WriteWay } from '../src/domain/run-result.js';
+import { surveyReport } from '../src/sync/report-reading.js';
+import { floorCalls, type Floor } from './floor.js';
 import { SAMPLE_INTEGRATION } from '../demo/sample-integration.js';
-import { BENCH_HEADER, benchKeys, benchLeads, countKinds, writeBenchReport } from './bench-data.js';
+import {
+  BENCH_HEADER,
+  benchLeads,
+  changedRows,
+  countKinds,
+  loginsInOrg,
+  writeBenchReport
+} from './bench-data.js';
 
-const DAILY_ROWS = 100_000;
-const LEADS = 120_000;
-const MEMORY_ROWS = 1_000_000;
 const LATENCY_MS = 20;
-const NAIVE_SAMPLE = 300;
-/** The naive slice starts past the report's unmatched (1 %) and ambiguous (0.5 %) head rows. */
-const NAIVE_SKIP = 2_000;
-/** Calls every run spends on bookkeeping: limits, describe, run record create and update, rejected-rows file. */
-const BOOKKEEPING_CALLS = 5;
+const MEMORY_ROWS = 1_000_000;
+const MATCH_WAYS: MatchWay[] = ['soql', 'soql-composite', 'bulk-query'];
+const WRITE_WAYS: WriteWay[] = ['collections', 'collections-composite', 'bulk-ingest'];
+const OPTIONS: RunOptions = { bulkPolling: { pollInterval: 500, pollTimeout: 600_000 } };
 
-/** The demo's sample integration on the bench report: its Last Login and Logins columns, ambiguous keys skipped. */
-const integration: IntegrationDefinition = {
+interface Scenario {
+  name: string;
+  rows: number;
+  leads: number;
+  changedShare: number;
+}
+
+/** The issue's scenarios (today's figures and the floor in docs/performance.md). */
+const SCENARIOS: Scenario[] = [
+  { name: 'daily', rows: 100_000, leads: 130_000, changedShare: 0.085 },
+  { name: 'first sync', rows: 60_000, leads: 60_000, changedShare: 1 },
+  { name: 'quiet day', rows: 100_000, leads: 130_000, changedShare: 0.002 },
+  { name: 'big object', rows: 15_000, leads: 400_000, changedShare: 0.085 }
+];
+
+/** The demo's sample integration on a bench report: its Last Login and Logins columns, ambiguous keys skipped. */
+const benchIntegration: IntegrationDefinition = {
   ...SAMPLE_INTEGRATION,
-  name: 'Bench: daily sync',
+  name: 'Bench',
   reportId: 'bench-report',
   reportName: 'Bench report',
   mappings: SAMPLE_INTEGRATION.mappings.filter((mapping) => BENCH_HEADER.includes(mapping.column)),
@@ -45,9 +66,19 @@ const integration: IntegrationDefinition = {
   convertedLeadHandling: 'skip'
 };
 
-async function reportFolder(rows: number): Promise<string> {
+type Org = Awaited<ReturnType<typeof startOrgEmulator>>['orgs']['production'];
+
+async function login(org: Org): Promise<Connection> {
+  const conn = new Connection({
+    oauth2: { loginUrl: org.loginUrl, clientId: org.clientId, clientSecret: org.clientSecret }
+  });
+  await conn.login(org.username, org.password);
+  return conn;
+}
+
+async function reportFolder(scenario: Scenario, totalRows = scenario.rows): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'walkme-bench-'));
-  await writeBenchReport(join(dir, 'report.csv'), DAILY_ROWS, rows);
+  await writeBenchReport(join(dir, 'report.csv'), scenario.rows, totalRows, scenario.changedShare);
   const manifest = [
     {
       id: 'bench-report',
@@ -61,159 +92,226 @@ async function reportFolder(rows: number): Promise<string> {
   return dir;
 }
 
-type Org = Awaited<ReturnType<typeof startOrgEmulator>>['orgs']['production'];
-
-async function login(org: Org): Promise<Connection> {
-  const conn = new Connection({
-    oauth2: { loginUrl: org.loginUrl, clientId: org.clientId, clientSecret: org.clientSecret }
-  });
-  await conn.login(org.username, org.password);
-  return conn;
+interface Measured {
+  label: string;
+  result: RunResult;
+  seconds: number;
 }
 
-/** The fewest calls the SOQL + Collections strategy can spend on this data: full URL-sized queries, full writes. */
-async function minimumCalls(conn: Connection, changed: number): Promise<{ total: number; queries: number }> {
-  const describe = (await conn.sobject('Lead').describe()) as unknown as ObjectInfo;
-  const matcher = new SoqlMatcher(conn, {
-    objectName: 'Lead',
-    keyField: findField(describe, 'Email')!,
-    fieldNames: integration.mappings.map((mapping) => findField(describe, mapping.field)!.name),
-    withConversion: true,
-    withLastModified: false
-  });
-  let queries = 0;
-  for (const key of benchKeys(DAILY_ROWS, DAILY_ROWS)) if (matcher.add(key)) queries += 1;
-  if (matcher.flush()) queries += 1;
-  return { total: queries + Math.ceil(changed / COLLECTION_SIZE) + BOOKKEEPING_CALLS, queries };
+interface ScenarioFigures {
+  name: string;
+  rows: number;
+  objectRecords: number;
+  changed: number;
+  engine: Measured;
+  ways: Measured[];
+  floor: Floor;
 }
 
-/** Naive: one lookup query and one PATCH per row, measured on a slice of the report. */
-async function naiveSlice(conn: Connection): Promise<{ calls: number; rows: number; seconds: number }> {
-  const started = Date.now();
-  const calls = await countApiCalls(conn, async (sent) => {
-    let rows = 0;
-    for (const key of benchKeys(NAIVE_SKIP + NAIVE_SAMPLE, DAILY_ROWS)) {
-      rows += 1;
-      if (rows <= NAIVE_SKIP) continue;
-      const found = await conn.query<{ Id: string }>(`SELECT Id FROM Lead WHERE Email = ${soqlLiteral(key)}`);
-      for (const record of found.records) {
-        await conn.sobject('Lead').update({ Id: record.Id, WalkMe_Logins_Last_30_Days__c: 1 });
-      }
-    }
-    return sent();
-  });
-  return { calls, rows: NAIVE_SAMPLE, seconds: (Date.now() - started) / 1000 };
-}
-
-async function memoryRun(
-  org: Org,
-  reportDir: string
-): Promise<{ peakRssMb: number; seconds: number; apiCalls: number; status: string }> {
-  const script = fileURLToPath(new URL('./memory-run.ts', import.meta.url));
-  const child = spawn(process.execPath, ['--import', 'tsx', script], {
-    env: {
-      ...process.env,
-      BENCH_MEMORY_RUN: JSON.stringify({
-        loginUrl: org.loginUrl,
-        clientId: org.clientId,
-        clientSecret: org.clientSecret,
-        username: org.username,
-        password: org.password,
-        reportDir,
-        integration
-      })
-    },
-    stdio: ['ignore', 'pipe', 'inherit']
-  });
-  let output = '';
-  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
-  if (code !== 0) throw new Error(`The memory run exited with ${code}: ${output}`);
-  return JSON.parse(output.trim().split('\n').pop()!);
-}
-
-function row(label: string, calls: number | string, extra = ''): string {
-  return `  ${label.padEnd(44)} ${String(calls).padStart(9)}  ${extra}`;
-}
-
-async function main(): Promise<void> {
-  const emulator = await startOrgEmulator({ seed: false });
-  const dirs: string[] = [];
-  try {
-    const daily = emulator.orgs.production;
-    const big = emulator.orgs.sandbox;
-    for (const batch of benchLeads({ reportRows: DAILY_ROWS, leads: LEADS })) {
-      daily.data.load('Lead', batch);
-      big.data.load('Lead', batch);
-    }
-    const kinds = countKinds(DAILY_ROWS, DAILY_ROWS);
-    const dailyDir = await reportFolder(DAILY_ROWS);
-    dirs.push(dailyDir);
-    const conn = await login(daily);
-    const minimum = await minimumCalls(conn, kinds.changed);
-    daily.faults.latencyMs = LATENCY_MS;
-    big.faults.latencyMs = LATENCY_MS;
-
-    const source = csvFolderSource(dailyDir);
+/** Runs every way on one org and report; `putBack` undoes a real run's writes outside the API. */
+async function measure(
+  name: string,
+  conn: Connection,
+  integration: IntegrationDefinition,
+  source: ReportSource,
+  putBack: () => void,
+  facts: { objectRecords: number; changed: number }
+): Promise<ScenarioFigures> {
+  const run = async (label: string, options: RunOptions): Promise<Measured> => {
     const started = Date.now();
-    const engine: RunResult = await runSync({ org: salesforceTargetOrg(conn), integration, source });
-    const seconds = (Date.now() - started) / 1000;
-    if (engine.status === 'Failed') throw new Error(`The engine's run failed: ${engine.error}`);
-    const noDiff = await runSync({
+    const result = await runSync({
       org: salesforceTargetOrg(conn),
       integration,
       source,
-      options: { plan: { match: 'soql', write: 'collections' }, full: true }
+      options: { ...OPTIONS, ...options }
     });
-    const naive = await naiveSlice(conn);
-    const matchedRecords = kinds.changed + kinds.same;
-    // Per matched row as measured; an unmatched row costs its lookup, an ambiguous one its lookup and two PATCHes.
-    const naiveCalls = Math.round(
-      (naive.calls / naive.rows) * matchedRecords + kinds.unmatched + 3 * kinds.ambiguous
+    if (result.status === 'Failed') throw new Error(`${name}, ${label}: ${result.error}`);
+    if (!options.dryRun) putBack();
+    return { label, result, seconds: (Date.now() - started) / 1000 };
+  };
+  const engine = await run('engine (its own plan)', {});
+  const ways: Measured[] = [];
+  for (const match of MATCH_WAYS)
+    ways.push(await run(`match: ${match} (dry run)`, { dryRun: true, plan: { match } }));
+  for (const write of WRITE_WAYS) {
+    ways.push(await run(`write: ${write}`, { plan: { match: engine.result.strategy.match, write } }));
+  }
+  const survey = await surveyReport(source, integration);
+  const floor = floorCalls({ ...survey, objectRecords: facts.objectRecords, changed: facts.changed });
+  return { name, rows: survey.rows, ...facts, engine, ways, floor };
+}
+
+async function benchScenario(scenario: Scenario, keep: (dir: string) => void): Promise<ScenarioFigures> {
+  const emulator = await startOrgEmulator({ seed: false });
+  try {
+    const org = emulator.orgs.production;
+    const changed = new Map(
+      [...changedRows(scenario.rows, scenario.changedShare)].map(([i, email]) => [email, i])
     );
+    const originals: Array<Record<string, unknown>> = [];
+    for (const batch of benchLeads({
+      reportRows: scenario.rows,
+      leads: scenario.leads,
+      changedShare: scenario.changedShare
+    })) {
+      for (const record of org.data.load('Lead', batch)) {
+        const row = changed.get(String(record.Email));
+        if (row !== undefined)
+          originals.push({ Id: record.Id, WalkMe_Logins_Last_30_Days__c: loginsInOrg(row) });
+      }
+    }
+    const dir = await reportFolder(scenario);
+    keep(dir);
+    const conn = await login(org);
+    org.faults.latencyMs = LATENCY_MS;
+    const kinds = countKinds(scenario.rows, scenario.rows, scenario.changedShare);
+    return await measure(
+      scenario.name,
+      conn,
+      benchIntegration,
+      csvFolderSource(dir),
+      () => org.data.update('Lead', originals, false),
+      { objectRecords: scenario.leads, changed: kinds.changed }
+    );
+  } finally {
+    await emulator.stop();
+  }
+}
 
-    const memoryDir = await reportFolder(MEMORY_ROWS);
-    dirs.push(memoryDir);
-    const memory = await memoryRun(big, memoryDir);
+/** The demo's own data: its 500 emulated users' Logins Review against the seeded org, through the Insights API. */
+async function benchDemo(): Promise<ScenarioFigures> {
+  const emulator = await startOrgEmulator();
+  const insights = await startInsightsEmulator();
+  try {
+    const org = emulator.orgs.production;
+    const conn = await login(org);
+    const source = new InsightsApiSource({
+      clientId: insights.clientId,
+      clientSecret: insights.clientSecret,
+      baseUrl: insights.url
+    });
+    const snapshot = org.data.query(
+      'SELECT Id, WalkMe_Last_Login__c, WalkMe_Logins_Last_30_Days__c, WalkMe_NPS_Category__c FROM Lead'
+    );
+    const dry = await runSync({
+      org: salesforceTargetOrg(conn),
+      integration: SAMPLE_INTEGRATION,
+      source,
+      options: { dryRun: true, record: false }
+    });
+    org.faults.latencyMs = LATENCY_MS;
+    const records = snapshot.map((record) => {
+      const { attributes: _attributes, ...values } = record;
+      void _attributes;
+      return values;
+    });
+    const putBack = () => org.data.update('Lead', records, false);
+    return await measure('demo', conn, SAMPLE_INTEGRATION, source, putBack, {
+      objectRecords: snapshot.length,
+      changed: dry.counts.updated
+    });
+  } finally {
+    await emulator.stop();
+    await insights.stop();
+  }
+}
 
-    const lines = [
-      `Daily sync: ${DAILY_ROWS} rows vs ${LEADS} Leads, +${LATENCY_MS} ms per call`,
-      `  rows: ${kinds.changed} changed, ${kinds.same} unchanged, ${kinds.unmatched} unmatched, ${kinds.ambiguous} ambiguous`,
-      '',
-      row('strategy', 'API calls', 'notes'),
-      row(
-        'engine (diff, URL-sized SOQL, Collections)',
-        engine.apiCalls,
-        `${seconds.toFixed(1)} s; counts ${JSON.stringify(engine.counts)}`
-      ),
-      row(
-        'minimum for that strategy',
-        minimum.total,
-        `${minimum.queries} queries + ${Math.ceil(kinds.changed / COLLECTION_SIZE)} writes + ${BOOKKEEPING_CALLS} bookkeeping`
-      ),
-      row('collections without diff', noDiff.apiCalls, `${noDiff.counts.updated} rows rewritten`),
-      row(
-        'naive (lookup + PATCH per row)',
-        naiveCalls,
-        `measured ${naive.calls} calls on ${naive.rows} rows in ${naive.seconds.toFixed(1)} s, scaled`
-      ),
-      '',
-      `Memory: ${MEMORY_ROWS} rows in a child process: peak RSS ${memory.peakRssMb} MB, ${memory.seconds.toFixed(1)} s, ${memory.apiCalls} calls, ${memory.status}`
-    ];
-    process.stdout.write(`${lines.join('\n')}\n`);
+async function memoryRun(): Promise<{
+  peakRssMb: number;
+  seconds: number;
+  apiCalls: number;
+  status: string;
+}> {
+  const emulator = await startOrgEmulator({ seed: false });
+  const scenario = SCENARIOS[0];
+  const dir = await reportFolder(scenario, MEMORY_ROWS);
+  try {
+    const org = emulator.orgs.production;
+    for (const batch of benchLeads({ reportRows: scenario.rows, leads: scenario.leads }))
+      org.data.load('Lead', batch);
+    const script = fileURLToPath(new URL('./memory-run.ts', import.meta.url));
+    const child = spawn(process.execPath, ['--import', 'tsx', script], {
+      env: {
+        ...process.env,
+        BENCH_MEMORY_RUN: JSON.stringify({
+          loginUrl: org.loginUrl,
+          clientId: org.clientId,
+          clientSecret: org.clientSecret,
+          username: org.username,
+          password: org.password,
+          reportDir: dir,
+          integration: benchIntegration
+        })
+      },
+      stdio: ['ignore', 'pipe', 'inherit']
+    });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    if (code !== 0) throw new Error(`The memory run exited with ${code}: ${output}`);
+    return JSON.parse(output.trim().split('\n').pop()!);
+  } finally {
+    await emulator.stop();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+const line = (label: string, calls: number | string, extra = '') =>
+  `  ${label.padEnd(40)} ${String(calls).padStart(7)}  ${extra}`;
+
+function table(s: ScenarioFigures): string {
+  const target = Math.floor(1.25 * s.floor.total + 2);
+  const plan = s.engine.result.strategy;
+  const kinds = Object.entries(s.engine.result.callsByKind ?? {})
+    .map(([kind, n]) => `${kind} ${n}`)
+    .join(', ');
+  return [
+    `${s.name}: ${s.rows} rows, ${s.objectRecords} Leads, ${s.changed} changed (+${LATENCY_MS} ms per call)`,
+    line('', 'calls', ''),
+    line(
+      s.engine.label,
+      s.engine.result.apiCalls,
+      `plan: match ${plan.match}, write ${plan.write}; ${kinds}; ${s.engine.seconds.toFixed(1)} s, ${Math.round(s.rows / s.engine.seconds)} rows/s`
+    ),
+    ...s.ways.map((way) => line(way.label, way.result.apiCalls, `${way.seconds.toFixed(1)} s`)),
+    line('floor', s.floor.total, s.floor.explain),
+    line('target: 1.25 × floor + 2', target, s.engine.result.apiCalls <= target ? 'met' : 'NOT met'),
+    ''
+  ].join('\n');
+}
+
+async function main(): Promise<void> {
+  const dirs: string[] = [];
+  try {
+    const figures: ScenarioFigures[] = [];
+    for (const scenario of SCENARIOS) {
+      const measured = await benchScenario(scenario, (dir) => dirs.push(dir));
+      process.stdout.write(`${table(measured)}\n`);
+      figures.push(measured);
+    }
+    const demo = await benchDemo();
+    process.stdout.write(`${table(demo)}\n`);
+    figures.push(demo);
+    const memory = await memoryRun();
+    process.stdout.write(
+      `Memory: ${MEMORY_ROWS} rows in a child process: peak RSS ${memory.peakRssMb} MB, ${memory.seconds.toFixed(1)} s, ${memory.apiCalls} calls, ${memory.status}\n`
+    );
     process.stdout.write(
       `${JSON.stringify({
-        rows: DAILY_ROWS,
-        apiCalls: engine.apiCalls,
-        minimumCalls: minimum.total,
-        naiveCalls,
-        noDiffCalls: noDiff.apiCalls,
-        rowsPerSecond: Math.round(DAILY_ROWS / seconds),
+        scenarios: figures.map((s) => ({
+          name: s.name,
+          rows: s.rows,
+          engineCalls: s.engine.result.apiCalls,
+          plan: s.engine.result.strategy,
+          floor: s.floor.total,
+          target: Math.floor(1.25 * s.floor.total + 2),
+          rowsPerSecond: Math.round(s.rows / s.engine.seconds),
+          ways: Object.fromEntries(s.ways.map((way) => [way.label, way.result.apiCalls]))
+        })),
         peakRssMb: memory.peakRssMb
       })}\n`
     );
   } finally {
-    await emulator.stop();
     for (const dir of dirs) await rm(dir, { recursive: true, force: true });
   }
 }

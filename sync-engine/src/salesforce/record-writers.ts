@@ -177,19 +177,31 @@ function parseBulkError(text: string): { statusCode: string; message: string } {
   };
 }
 
-/** A Bulk ingest job's per-record outcome: failed and unprocessed records; every other one was written. */
+/**
+ * A Bulk ingest job's per-record outcome: failed and unprocessed records; every other one was written. The job
+ * info the last poll read counts them (`numberRecordsFailed`, `numberRecordsProcessed`: Bulk API 2.0 guide,
+ * "Get Job Info"), so a list it says is empty is not asked for — a clean job costs no results call.
+ */
 async function reportJobResults(
   job: ReturnType<Connection['bulk2']['job']>,
   pending: Set<string>,
   onResult: (result: WriteResult) => void
 ): Promise<void> {
-  const failed = (await job.getFailedResults()) as unknown as Array<Record<string, string>>;
+  const info = (
+    job as unknown as { jobInfo?: { numberRecordsFailed?: number; numberRecordsProcessed?: number } }
+  ).jobInfo;
+  const total = pending.size;
+  const failed =
+    info?.numberRecordsFailed === 0
+      ? []
+      : ((await job.getFailedResults()) as unknown as Array<Record<string, string>>);
   for (const record of failed) {
     const id = record.Id || record.sf__Id;
     if (!pending.delete(id)) continue;
     onResult({ id, ok: false, ...parseBulkError(record.sf__Error ?? '') });
   }
-  const unprocessed = await job.getUnprocessedRecords();
+  const allProcessed = info?.numberRecordsProcessed !== undefined && info.numberRecordsProcessed >= total;
+  const unprocessed = allProcessed ? [] : await job.getUnprocessedRecords();
   if (Array.isArray(unprocessed)) {
     for (const record of unprocessed as unknown as Array<Record<string, string>>) {
       if (!pending.delete(record.Id)) continue;

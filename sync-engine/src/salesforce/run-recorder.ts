@@ -1,10 +1,18 @@
 /**
  * Leaves the run's trace in the org (docs/data-model.md): the `WalkMe_Sync_Run__c` log record (created
  * Running, or the Queued one Run Now created moved to Running, then its final state), the rejected rows as
- * a CSV `ContentVersion` linked to it, and the integration's last-run fields.
+ * a CSV `ContentVersion` linked to it, and the integration's last-run fields — the closing in one call.
  */
 import type { Connection } from '@jsforce/jsforce-node';
 import { withTransientRetries } from './transient-retry.js';
+import { soqlLiteral } from '../domain/soql-literal.js';
+import {
+  apiPath,
+  postComposite,
+  subrequestError,
+  type Subrequest,
+  type SubrequestResult
+} from './composite-request.js';
 import { stringify } from 'csv-stringify/sync';
 import type { RowOutcome, RunResult } from '../domain/run-result.js';
 import type { RunStart } from '../sync/target-org.js';
@@ -91,37 +99,38 @@ export function rejectedRowsCsv(rows: RowOutcome[]): string {
   );
 }
 
-/**
- * Attaches the rejected rows to the run record. Answers the ContentVersion id, or undefined with the
- * reason when the org refuses it (then the rows stay in the result, which the engine keeps).
- */
-async function attachRejectedRows(
-  conn: Connection,
-  runId: string,
-  result: RunResult
-): Promise<{ id?: string; problem?: string }> {
-  if (result.rejected.length === 0) return {};
-  try {
-    const id = await saveOne(
-      conn,
-      'ContentVersion',
-      {
-        Title: `Rejected rows — ${result.integrationName}`,
-        PathOnClient: 'rejected-rows.csv',
-        VersionData: Buffer.from(rejectedRowsCsv(result.rejected), 'utf8').toString('base64'),
-        FirstPublishLocationId: runId
-      },
-      true
-    );
-    return { id };
-  } catch (error) {
-    return { problem: `rejected rows not attached (${(error as Error).message}); the engine keeps them` };
-  }
+/** The rejected rows' CSV as a `ContentVersion` published on the run record. */
+function rejectedRowsFile(runId: string, result: RunResult): Record<string, unknown> {
+  return {
+    Title: `Rejected rows — ${result.integrationName}`,
+    PathOnClient: REJECTED_ROWS_FILE,
+    VersionData: Buffer.from(rejectedRowsCsv(result.rejected), 'utf8').toString('base64'),
+    FirstPublishLocationId: runId
+  };
+}
+
+const REJECTED_ROWS_FILE = 'rejected-rows.csv';
+
+/** The run's file, if an earlier attempt created it (a retried closing must not attach it twice). */
+async function attachedFile(conn: Connection, runId: string): Promise<string | undefined> {
+  const found = await conn.query<{ Id: string }>(
+    `SELECT Id FROM ContentVersion WHERE FirstPublishLocationId = ${soqlLiteral(runId)} AND PathOnClient = '${REJECTED_ROWS_FILE}' LIMIT 1`
+  );
+  return found.records[0]?.Id;
+}
+
+/** The reason a saved subrequest refused, as `saveOne` says it. */
+function refusal(objectName: string, result: SubrequestResult): Error {
+  const error = subrequestError(result);
+  return new Error(`Could not save ${objectName}: ${error.errorCode} ${error.message}`.trim());
 }
 
 /**
- * Writes the final state of the run and, for a run that could write, the integration's last-run fields (a
- * dry run leaves the integration as it was: only its own run record, Dry Run ticked, says it happened).
+ * Writes the final state of the run, its rejected rows' file and, for a run that could write, the
+ * integration's last-run fields (a dry run leaves the integration as it was: only its own run record, Dry Run
+ * ticked, says it happened) — in one composite call. The call is sent again on a transient failure; a retry
+ * first looks for the file an earlier attempt may have created, so it is never attached twice. When the org
+ * refuses the file, the rows stay in the result, which the engine keeps.
  */
 export async function recordRunEnd(
   conn: Connection,
@@ -130,51 +139,82 @@ export async function recordRunEnd(
   options: { integrationId?: string; callsSoFar: () => number }
 ): Promise<void> {
   const integrationId = result.dryRun ? undefined : options.integrationId;
-  // A closing delivered again (an earlier attempt failed after the file was attached) does not attach it twice.
-  if (!result.rejectedFileId) {
-    const attached = await attachRejectedRows(conn, runId, result);
-    if (attached.id) result.rejectedFileId = attached.id;
-    if (attached.problem) result.log.push(attached.problem);
+  const api = apiPath(conn);
+  let attempts = 0;
+  const results = await withTransientRetries(conn, async () => {
+    attempts += 1;
+    if (attempts > 1 && !result.rejectedFileId && result.rejected.length > 0) {
+      result.rejectedFileId = await attachedFile(conn, runId);
+    }
+    const subrequests: Subrequest[] = [
+      {
+        method: 'PATCH',
+        url: `${api}/sobjects/WalkMe_Sync_Run__c/${runId}`,
+        referenceId: 'run',
+        body: runFields(result, options.callsSoFar() + 1)
+      }
+    ];
+    if (integrationId) {
+      subrequests.push({
+        method: 'PATCH',
+        url: `${api}/sobjects/WalkMe_Integration__c/${integrationId}`,
+        referenceId: 'integration',
+        body: integrationFields(runId, result)
+      });
+    }
+    if (!result.rejectedFileId && result.rejected.length > 0) {
+      subrequests.push({
+        method: 'POST',
+        url: `${api}/sobjects/ContentVersion`,
+        referenceId: 'file',
+        body: rejectedRowsFile(runId, result)
+      });
+    }
+    return await postComposite(conn, subrequests);
+  });
+  for (const answer of results) {
+    if (answer.referenceId === 'file') {
+      if (answer.httpStatusCode < 400) result.rejectedFileId = (answer.body as { id: string }).id;
+      else
+        result.log.push(
+          `rejected rows not attached (${refusal('ContentVersion', answer).message}); the engine keeps them`
+        );
+    } else if (answer.httpStatusCode >= 400) {
+      throw refusal(answer.referenceId === 'run' ? 'WalkMe_Sync_Run__c' : 'WalkMe_Integration__c', answer);
+    }
   }
-  await saveOne(
-    conn,
-    'WalkMe_Sync_Run__c',
-    {
-      Id: runId,
-      Status__c: result.status,
-      Dry_Run__c: result.dryRun,
-      End_Time__c: result.endedAt.toISOString(),
-      Runtime_Seconds__c: Number(((result.endedAt.getTime() - result.startedAt.getTime()) / 1000).toFixed(3)),
-      Rows_Read__c: result.counts.read,
-      Rows_Updated__c: result.counts.updated,
-      Rows_Unchanged__c: result.counts.unchanged,
-      Rows_Unmatched__c: result.counts.unmatched,
-      Rows_Ambiguous__c: result.counts.ambiguous,
-      Rows_Invalid__c: result.counts.invalid,
-      Rows_Failed__c: result.counts.failed,
-      // This call and the integration update below are spent too: count them in.
-      API_Calls__c: options.callsSoFar() + (integrationId ? 2 : 1),
-      Error_Summary__c: clip(summariseRejections(result), ERROR_SUMMARY_LIMIT) || null,
-      Log__c: clip(result.log.join('\n'), LOG_LIMIT)
-    },
-    false
-  );
-  if (!integrationId) return;
-  await saveOne(
-    conn,
-    'WalkMe_Integration__c',
-    {
-      Id: integrationId,
-      Last_Run__c: runId,
-      Last_Run_Status__c: result.status,
-      Last_Run_Time__c: result.startedAt.toISOString(),
-      Last_Run_Rows_Read__c: result.counts.read,
-      Last_Run_Rows_Updated__c: result.counts.updated,
-      Last_Run_Rows_Failed__c: result.counts.failed,
-      // The mass-change guard compares the next report with this.
-      ...(result.status === 'Failed' ? {} : { Last_Successful_Rows_Read__c: result.counts.read }),
-      ...(result.largeChangesAllowed ? { Allow_Large_Changes_Once__c: false } : {})
-    },
-    false
-  );
+}
+
+function runFields(result: RunResult, apiCalls: number): Record<string, unknown> {
+  return {
+    Status__c: result.status,
+    Dry_Run__c: result.dryRun,
+    End_Time__c: result.endedAt.toISOString(),
+    Runtime_Seconds__c: Number(((result.endedAt.getTime() - result.startedAt.getTime()) / 1000).toFixed(3)),
+    Rows_Read__c: result.counts.read,
+    Rows_Updated__c: result.counts.updated,
+    Rows_Unchanged__c: result.counts.unchanged,
+    Rows_Unmatched__c: result.counts.unmatched,
+    Rows_Ambiguous__c: result.counts.ambiguous,
+    Rows_Invalid__c: result.counts.invalid,
+    Rows_Failed__c: result.counts.failed,
+    // This closing call is spent too: count it in.
+    API_Calls__c: apiCalls,
+    Error_Summary__c: clip(summariseRejections(result), ERROR_SUMMARY_LIMIT) || null,
+    Log__c: clip(result.log.join('\n'), LOG_LIMIT)
+  };
+}
+
+function integrationFields(runId: string, result: RunResult): Record<string, unknown> {
+  return {
+    Last_Run__c: runId,
+    Last_Run_Status__c: result.status,
+    Last_Run_Time__c: result.startedAt.toISOString(),
+    Last_Run_Rows_Read__c: result.counts.read,
+    Last_Run_Rows_Updated__c: result.counts.updated,
+    Last_Run_Rows_Failed__c: result.counts.failed,
+    // The mass-change guard compares the next report with this.
+    ...(result.status === 'Failed' ? {} : { Last_Successful_Rows_Read__c: result.counts.read }),
+    ...(result.largeChangesAllowed ? { Allow_Large_Changes_Once__c: false } : {})
+  };
 }

@@ -94,10 +94,10 @@ describe('runSync: faults during the writes', () => {
       const result = await run({
         record: true,
         runId: sfRunId,
-        // The closing's PATCH (the next call once the run is recording) is answered 503 twice.
+        // The closing (one composite POST, the next call once the run is recording) is answered 503 twice.
         onProgress: (progress) => {
           if (progress.phase === 'recording') {
-            h.org.faults.serviceUnavailableMethods = ['PATCH'];
+            h.org.faults.serviceUnavailableMethods = ['POST'];
             h.org.faults.serviceUnavailableNext = 2;
           }
         }

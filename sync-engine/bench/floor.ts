@@ -1,0 +1,48 @@
+/**
+ * The fewest API calls Salesforce's documented APIs allow for a run, whatever the engine does (the formula is
+ * in docs/performance.md):
+ * - bookkeeping: `/limits` (not allowed in a composite), one composite opening the run record beside the
+ *   describe, one composite closing it beside the rejected-rows file and the integration's fields: 3;
+ * - matching: the cheaper of every URL-sized `IN` statement five to a composite call, and one Bulk API 2.0
+ *   query of the object (create, one poll, a results page per 50,000 records);
+ * - writing: the cheaper of every changed record 1,000 to a composite call (five Collections of 200), and one
+ *   Bulk ingest job (create, upload, close, one poll, the failed results); nothing when nothing changed.
+ */
+import {
+  HEADER_HEADROOM_BYTES,
+  MAX_REQUEST_HEAD_BYTES,
+  COLLECTION_SIZE
+} from '../src/domain/salesforce-limits.js';
+import {
+  BULK_RESULT_PAGE_RECORDS,
+  COMPOSITE_HEAVY_SUBREQUESTS,
+  QUERY_HEAD_BYTES
+} from '../src/sync/run-plan.js';
+
+export const BOOKKEEPING_FLOOR = 3;
+const INGEST_FLOOR = 5;
+
+export interface Floor {
+  total: number;
+  explain: string;
+}
+
+export function floorCalls(facts: {
+  rows: number;
+  keyBytes: number;
+  objectRecords: number;
+  changed: number;
+}): Floor {
+  const statements = Math.ceil(
+    facts.keyBytes / (MAX_REQUEST_HEAD_BYTES - HEADER_HEADROOM_BYTES - QUERY_HEAD_BYTES)
+  );
+  const composite = Math.ceil(statements / COMPOSITE_HEAVY_SUBREQUESTS);
+  const bulk = 2 + Math.max(1, Math.ceil(facts.objectRecords / BULK_RESULT_PAGE_RECORDS));
+  const match = Math.min(composite, bulk);
+  const writes = Math.ceil(facts.changed / (COLLECTION_SIZE * COMPOSITE_HEAVY_SUBREQUESTS));
+  const write = facts.changed === 0 ? 0 : Math.min(writes, INGEST_FLOOR);
+  return {
+    total: BOOKKEEPING_FLOOR + match + write,
+    explain: `${BOOKKEEPING_FLOOR} bookkeeping + match min(${composite} composite, ${bulk} bulk) + write min(${writes} composite, ${INGEST_FLOOR} bulk)`
+  };
+}
