@@ -2,30 +2,18 @@
  * Salesforce record ids: a 3-character key prefix, 12 case-sensitive characters, and a 3-character
  * case-insensitive suffix that encodes the case of the first 15 (so the 18-character form survives
  * case-insensitive systems). See "What are Salesforce IDs composed of?" (help.salesforce.com 000385008).
+ * The suffix is the engine's own (`domain/salesforce-id.ts`): one algorithm, tested against published ids.
  */
+import { suffixOf } from '../../src/domain/salesforce-id.js';
 
-const SUFFIX_CHARS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ012345';
 const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 const ID_SHAPE = /^[a-zA-Z0-9]{15}(?:[a-zA-Z0-9]{3})?$/;
-
-function checksum(id15: string): string {
-  let suffix = '';
-  for (let chunk = 0; chunk < 3; chunk += 1) {
-    let bits = 0;
-    for (let i = 0; i < 5; i += 1) {
-      const c = id15.charCodeAt(chunk * 5 + i);
-      if (c >= 65 && c <= 90) bits |= 1 << i;
-    }
-    suffix += SUFFIX_CHARS[bits];
-  }
-  return suffix;
-}
 
 /** The 18-character form of a 15- or 18-character id, or null when it is not a well-formed id. */
 export function canonicalId(id: unknown): string | null {
   if (typeof id !== 'string' || !ID_SHAPE.test(id)) return null;
   const id15 = id.slice(0, 15);
-  const suffix = checksum(id15);
+  const suffix = suffixOf(id15);
   if (id.length === 18 && id.slice(15).toUpperCase() !== suffix) return null;
   return id15 + suffix;
 }
@@ -54,12 +42,12 @@ export class IdFactory {
   next(keyPrefix: string): string {
     this.counter += 1;
     const id15 = `${keyPrefix}${this.pod}${base62(this.counter, 10)}`;
-    return id15 + checksum(id15);
+    return id15 + suffixOf(id15);
   }
 }
 
 /** An org id (`00D…`, 18 characters) for the org numbered `n`. */
 export function orgIdFor(n: number): string {
   const id15 = `00D${base62(n, 2)}${base62(n * 7919, 10)}`;
-  return id15 + checksum(id15);
+  return id15 + suffixOf(id15);
 }

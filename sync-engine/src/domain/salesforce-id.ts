@@ -9,7 +9,7 @@ const SUFFIX_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ012345';
 const ID_SHAPE = /^[a-zA-Z0-9]{15}(?:[a-zA-Z0-9]{3})?$/;
 
 /** Each 5-character chunk of the 15 gives one suffix character: bit i set when character i is uppercase. */
-function suffixOf(id15: string): string {
+export function suffixOf(id15: string): string {
   let suffix = '';
   for (let chunk = 0; chunk < 3; chunk += 1) {
     let bits = 0;
