@@ -115,7 +115,7 @@ async function measure(
   integration: IntegrationDefinition,
   source: ReportSource,
   putBack: () => void,
-  facts: { objectRecords: number; changed: number }
+  facts: { objectRecords: number; changed: number; followsContacts?: boolean }
 ): Promise<ScenarioFigures> {
   const run = async (label: string, options: RunOptions): Promise<Measured> => {
     const started = Date.now();
@@ -137,8 +137,16 @@ async function measure(
     ways.push(await run(`write: ${write}`, { plan: { match: engine.result.strategy.match, write } }));
   }
   const survey = await surveyReport(source, integration);
-  const floor = floorCalls({ ...survey, objectRecords: facts.objectRecords, changed: facts.changed });
-  return { name, rows: survey.rows, ...facts, engine, ways, floor };
+  const floor = floorCalls({ ...survey, ...facts });
+  return {
+    name,
+    rows: survey.rows,
+    objectRecords: facts.objectRecords,
+    changed: facts.changed,
+    engine,
+    ways,
+    floor
+  };
 }
 
 async function benchScenario(scenario: Scenario, keep: (dir: string) => void): Promise<ScenarioFigures> {
@@ -208,7 +216,10 @@ async function benchDemo(): Promise<ScenarioFigures> {
     const putBack = () => org.data.update('Lead', records, false);
     return await measure('demo', conn, SAMPLE_INTEGRATION, source, putBack, {
       objectRecords: snapshot.length,
-      changed: dry.counts.updated
+      changed: dry.counts.updated,
+      followsContacts:
+        SAMPLE_INTEGRATION.convertedLeadHandling === 'follow-to-contact' &&
+        org.data.query('SELECT Id FROM Lead WHERE IsConverted = true').length > 0
     });
   } finally {
     await emulator.stop();

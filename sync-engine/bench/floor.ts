@@ -6,7 +6,9 @@
  * - matching: the cheaper of every URL-sized `IN` statement five to a composite call, and one Bulk API 2.0
  *   query of the object (create, one poll, a results page per 50,000 records);
  * - writing: the cheaper of every changed record 1,000 to a composite call (five Collections of 200), and one
- *   Bulk ingest job (create, upload, close, one poll, the failed results); nothing when nothing changed.
+ *   Bulk ingest job (create, upload, close, one poll, the failed results); nothing when nothing changed;
+ * - following converted Leads to their Contacts: one query of those Contacts, known only once the Leads are
+ *   matched (a composite reference carries one value, not a list of ids).
  */
 import {
   HEADER_HEADROOM_BYTES,
@@ -32,6 +34,8 @@ export function floorCalls(facts: {
   keyBytes: number;
   objectRecords: number;
   changed: number;
+  /** The integration follows converted Leads to their Contacts, and some were converted. */
+  followsContacts?: boolean;
 }): Floor {
   const statements = Math.ceil(
     facts.keyBytes / (MAX_REQUEST_HEAD_BYTES - HEADER_HEADROOM_BYTES - QUERY_HEAD_BYTES)
@@ -41,8 +45,11 @@ export function floorCalls(facts: {
   const match = Math.min(composite, bulk);
   const writes = Math.ceil(facts.changed / (COLLECTION_SIZE * COMPOSITE_HEAVY_SUBREQUESTS));
   const write = facts.changed === 0 ? 0 : Math.min(writes, INGEST_FLOOR);
+  const follow = facts.followsContacts ? 1 : 0;
   return {
-    total: BOOKKEEPING_FLOOR + match + write,
-    explain: `${BOOKKEEPING_FLOOR} bookkeeping + match min(${composite} composite, ${bulk} bulk) + write min(${writes} composite, ${INGEST_FLOOR} bulk)`
+    total: BOOKKEEPING_FLOOR + match + write + follow,
+    explain:
+      `${BOOKKEEPING_FLOOR} bookkeeping + match min(${composite} composite, ${bulk} bulk) + write min(${writes} composite, ${INGEST_FLOOR} bulk)` +
+      (follow ? ' + 1 Contacts of converted Leads' : '')
   };
 }
