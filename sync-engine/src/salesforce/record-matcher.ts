@@ -111,6 +111,8 @@ export class SoqlMatcher implements KeyLookup {
       await queryEveryPage(this.conn, statements[0], add);
       return index;
     }
+    // Each statement stays sized to a query URL, as a plain query's: whether Salesforce holds a composite
+    // subrequest's URL to the same 16,384 bytes is not documented [unverified].
     const results = await postComposite(
       this.conn,
       statements.map((statement, i) => ({
