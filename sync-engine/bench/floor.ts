@@ -10,15 +10,11 @@
  * - following converted Leads to their Contacts: one query of those Contacts, known only once the Leads are
  *   matched (a composite reference carries one value, not a list of ids).
  */
-import {
-  HEADER_HEADROOM_BYTES,
-  MAX_REQUEST_HEAD_BYTES,
-  COLLECTION_SIZE
-} from '../src/domain/salesforce-limits.js';
+import { COLLECTION_SIZE } from '../src/domain/salesforce-limits.js';
 import {
   BULK_RESULT_PAGE_RECORDS,
   COMPOSITE_HEAVY_SUBREQUESTS,
-  QUERY_HEAD_BYTES
+  statementsFor
 } from '../src/sync/run-plan.js';
 
 export const BOOKKEEPING_FLOOR = 3;
@@ -37,9 +33,7 @@ export function floorCalls(facts: {
   /** The integration follows converted Leads to their Contacts, and some were converted. */
   followsContacts?: boolean;
 }): Floor {
-  const statements = Math.ceil(
-    facts.keyBytes / (MAX_REQUEST_HEAD_BYTES - HEADER_HEADROOM_BYTES - QUERY_HEAD_BYTES)
-  );
+  const statements = statementsFor(facts.keyBytes);
   const composite = Math.ceil(statements / COMPOSITE_HEAVY_SUBREQUESTS);
   const bulk = 2 + Math.max(1, Math.ceil(facts.objectRecords / BULK_RESULT_PAGE_RECORDS));
   const match = Math.min(composite, bulk);

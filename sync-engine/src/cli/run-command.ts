@@ -4,11 +4,11 @@
  */
 import { sleep } from '../domain/backoff.js';
 import type { Account } from '../store/accounts.js';
-import type { RunRecord } from '../store/runs.js';
+import { isFinished, type RunRecord } from '../store/runs.js';
 import { parseArgs, UsageError, type CliCommand } from './cli-command.js';
 import { withEngineApi, type EngineApi } from './engine-api.js';
 import { runSummary } from './run-summary.js';
-import { exitCodeOf, isFinished, runView, type RunAnswer } from './run-views.js';
+import { exitCodeOf, runView, type RunAnswer } from './run-views.js';
 
 const POLL_MS = 500;
 

@@ -2,12 +2,12 @@
  * `runs [--org] [--integration] [--failed] [--limit]`: the run history, newest first; `runs show <id>`: one
  * run with its rejected rows and their reasons (`--csv`: those rows as the CSV the org's run record gets).
  */
-import type { RunRecord } from '../store/runs.js';
+import { rowOutcomesOf, type RunRecord } from '../store/runs.js';
 import { rejectedRowsCsv } from '../salesforce/run-recorder.js';
 import { parseArgs, UsageError, type CliCommand } from './cli-command.js';
 import { withEngineApi } from './engine-api.js';
 import { runSummary } from './run-summary.js';
-import { rowOutcomes, runView, type RunAnswer } from './run-views.js';
+import { runView, type RunAnswer } from './run-views.js';
 
 function historyLine(run: RunRecord): string {
   const c = run.counts;
@@ -39,7 +39,7 @@ export const runsCommand: CliCommand = {
     if (action === 'show') {
       if (!id) throw new UsageError('Name the run to show (its id, from `runs`).');
       const answer = await withEngineApi((api) => api.get<RunAnswer>(`/runs/${encodeURIComponent(id)}`));
-      if (flags.has('csv')) process.stdout.write(rejectedRowsCsv(rowOutcomes(answer.rows)));
+      if (flags.has('csv')) process.stdout.write(rejectedRowsCsv(rowOutcomesOf(answer.rows)));
       else if (flags.has('json')) process.stdout.write(`${JSON.stringify(answer, null, 2)}\n`);
       else process.stdout.write(`${runSummary(runView(answer), answer.rows.length)}\n`);
       return 0;

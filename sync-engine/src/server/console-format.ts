@@ -3,7 +3,7 @@
  * names an operator knows orgs and integrations by (never bare ids), and the previous/next links of a page.
  */
 import type { Account } from '../store/accounts.js';
-import type { RunRecord } from '../store/runs.js';
+import { isFinished, type RunRecord } from '../store/runs.js';
 import type { ScheduledIntegration } from '../store/schedules.js';
 import { escapeHtml as e } from './html.js';
 import type { Operator } from './operator-auth.js';
@@ -42,7 +42,7 @@ const WRITE_PLAN: Record<string, string> = {
 
 /** The plan the run followed, in words. */
 export function planText(run: RunRecord): string {
-  if (!run.strategy) return run.status === 'Queued' || run.status === 'Running' ? 'not chosen yet' : '—';
+  if (!run.strategy) return isFinished(run) ? '—' : 'not chosen yet';
   const { match, write, forecast } = run.strategy;
   const calls = (n: number) => `${n} call${n === 1 ? '' : 's'}`;
   const planned = forecast

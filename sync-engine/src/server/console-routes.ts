@@ -7,9 +7,8 @@
 import { randomUUID } from 'node:crypto';
 import { Router, type Request, type Response } from 'express';
 import type { EngineContext } from '../context/engine-context.js';
-import type { RowOutcomeKind } from '../domain/run-result.js';
 import { rejectedRowsCsv } from '../salesforce/run-recorder.js';
-import type { RunRecord, RunRequest } from '../store/runs.js';
+import { rowOutcomesOf, type RunRecord, type RunRequest } from '../store/runs.js';
 import { fail } from './authorization-flow.js';
 import { ConsoleNames, pageNumber } from './console-format.js';
 import { renderConsole } from './console-page.js';
@@ -127,16 +126,7 @@ export function consoleRoutes(ctx: EngineContext, sessions: SessionCookies, opti
     if (!run) return;
     const { names } = await visibleTo(operatorOf(res));
     // The same file the org's run record gets: formula-looking cells are neutralised for spreadsheets.
-    const csv = rejectedRowsCsv(
-      (await store.runs.rowResults(run.id)).map((r) => ({
-        row: r.row,
-        key: r.key,
-        outcome: r.outcome as RowOutcomeKind,
-        recordIds: r.recordIds,
-        ...(r.reason !== null ? { reason: r.reason } : {}),
-        ...(r.statusCode !== null ? { statusCode: r.statusCode } : {})
-      }))
-    );
+    const csv = rejectedRowsCsv(rowOutcomesOf(await store.runs.rowResults(run.id)));
     const slug =
       names
         .ofRun(run)

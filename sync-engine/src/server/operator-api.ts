@@ -9,7 +9,7 @@ import { randomUUID, timingSafeEqual } from 'node:crypto';
 import express, { Router, type NextFunction, type Request, type Response } from 'express';
 import type { EngineContext } from '../context/engine-context.js';
 import type { Account } from '../store/accounts.js';
-import type { RunRecord, RunRequest, StoredRunStatus } from '../store/runs.js';
+import { isFinished, type RunRecord, type RunRequest } from '../store/runs.js';
 import { integrationReports } from '../sources/report-source.js';
 import { findIntegration } from '../salesforce/integration-reader.js';
 import {
@@ -36,8 +36,6 @@ function tokenMatches(sent: string | undefined, token: string): boolean {
   const expected = Buffer.from(token);
   return given.length === expected.length && timingSafeEqual(given, expected);
 }
-
-const FINISHED: StoredRunStatus[] = ['Completed', 'Completed with errors', 'Failed'];
 
 export interface OperatorApiOptions {
   token: string;
@@ -175,7 +173,7 @@ export function operatorApi(ctx: EngineContext, options: OperatorApiOptions): Ro
     route(async (req) => {
       const run = await ctx.store.runs.get(String(req.params.id));
       if (!run) throw new ApiRefusal(404, `No run ${String(req.params.id)}.`);
-      const rows = FINISHED.includes(run.status) ? await ctx.store.runs.rowResults(run.id) : [];
+      const rows = isFinished(run) ? await ctx.store.runs.rowResults(run.id) : [];
       return { run, rows };
     })
   );

@@ -3,7 +3,7 @@
  * the API calls, the rejected rows by reason and a page of them at a time with a CSV download, and the log.
  * While it is queued or running, the page reloads itself (a meta refresh: the console runs no script).
  */
-import type { RowResult, RunRecord } from '../store/runs.js';
+import { isFinished, type RowResult, type RunRecord } from '../store/runs.js';
 import { planText, pager, runDuration, statusClass, when, type ConsoleNames } from './console-format.js';
 import { escapeHtml as e, page } from './html.js';
 
@@ -22,8 +22,6 @@ export interface RunPageData {
   page: number;
   now: Date;
 }
-
-const inProgress = (run: RunRecord) => run.status === 'Queued' || run.status === 'Running';
 
 export const runHref = (runId: string) => `/runs/${encodeURIComponent(runId)}`;
 
@@ -82,7 +80,7 @@ ${run.rejectedByReason.map((r) => `<tr><td>${e(r.reason)}</td><td>${r.rows}</td>
 
 function rejectedRows(data: RunPageData): string {
   const { run, rows, rowsKept } = data;
-  if (!rowsKept) return inProgress(run) ? '' : '<h2>Rejected and failed rows</h2><p>None.</p>';
+  if (!rowsKept) return !isFinished(run) ? '' : '<h2>Rejected and failed rows</h2><p>None.</p>';
   const nav = pager({
     page: data.page,
     perPage: ROWS_PER_PAGE,
@@ -122,6 +120,6 @@ ${reasons(run)}
 ${rejectedRows(data)}
 <h2>Log</h2>
 <pre>${e(run.log.join('\n')) || '(empty)'}</pre>`,
-    inProgress(run) ? { refreshSeconds: RUN_PAGE_REFRESH_SECONDS } : {}
+    !isFinished(run) ? { refreshSeconds: RUN_PAGE_REFRESH_SECONDS } : {}
   );
 }

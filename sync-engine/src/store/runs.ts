@@ -1,6 +1,6 @@
 /** Run history and row-level results, shared by every worker on the database. */
 import { randomUUID } from 'node:crypto';
-import type { ReasonCount, RowCounts, RowOutcome, RunResult } from '../domain/run-result.js';
+import type { ReasonCount, RowCounts, RowOutcome, RowOutcomeKind, RunResult } from '../domain/run-result.js';
 import type { RunProgress } from '../sync/run-options.js';
 import type { Queryable } from './db.js';
 
@@ -34,6 +34,23 @@ export interface RunRecord {
   rejectedByReason: ReasonCount[];
   /** Rejected rows past the cap: counted in `rejectedByReason`, not kept as row results. */
   rejectedOmitted: number;
+}
+
+const FINISHED = new Set<StoredRunStatus>(['Completed', 'Completed with errors', 'Failed']);
+
+/** Whether the run has ended (its counts, plan and rows are final). */
+export const isFinished = (run: Pick<RunRecord, 'status'>): boolean => FINISHED.has(run.status);
+
+/** Kept rows in the shape a run's result holds them (the rejected-rows CSV takes that shape). */
+export function rowOutcomesOf(rows: RowResult[]): RowOutcome[] {
+  return rows.map((row) => ({
+    row: row.row,
+    key: row.key,
+    outcome: row.outcome as RowOutcomeKind,
+    recordIds: row.recordIds,
+    ...(row.reason !== null ? { reason: row.reason } : {}),
+    ...(row.statusCode !== null ? { statusCode: row.statusCode } : {})
+  }));
 }
 
 /** Which runs a listing shows, newest first. */

@@ -8,7 +8,11 @@
  * - a Bulk API 2.0 query job: create, poll, one results call per page; an ingest job: create, upload, close,
  *   poll, and the successful and failed results.
  */
-import { COLLECTION_SIZE } from '../domain/salesforce-limits.js';
+import {
+  COLLECTION_SIZE,
+  HEADER_HEADROOM_BYTES,
+  MAX_REQUEST_HEAD_BYTES
+} from '../domain/salesforce-limits.js';
 import type { MatchWay, WriteWay } from '../domain/run-result.js';
 
 export type { MatchWay, WriteWay };
@@ -18,7 +22,15 @@ export const FIXED_RUN_CALLS = 6;
 /** Encoded bytes a typical key literal takes in an IN list (an email, quoted, with its comma). */
 export const TYPICAL_KEY_BYTES = 40;
 /** Bytes of a lookup's query URL besides its IN list (the URL up to `?q=`, the select list, the WHERE). */
-export const QUERY_HEAD_BYTES = 400;
+const QUERY_HEAD_BYTES = 400;
+
+/** URL-sized `IN` statements the report's keys need (`maxUrlBytes`: the longest query URL). */
+export function statementsFor(
+  keyBytes: number,
+  maxUrlBytes = MAX_REQUEST_HEAD_BYTES - HEADER_HEADROOM_BYTES
+): number {
+  return Math.max(1, Math.ceil(keyBytes / (maxUrlBytes - QUERY_HEAD_BYTES)));
+}
 
 /** Subrequests of one composite call that may be queries or sObject Collections. */
 export const COMPOSITE_HEAVY_SUBREQUESTS = 5;

@@ -32,14 +32,13 @@ import {
   describeChoice,
   FIXED_RUN_CALLS,
   matchForecasts,
-  QUERY_HEAD_BYTES,
+  statementsFor,
   TYPICAL_KEY_BYTES,
   worthCountingRecords,
   writeForecasts,
   type Forecast,
   type MatchFacts
 } from './run-plan.js';
-import { HEADER_HEADROOM_BYTES, MAX_REQUEST_HEAD_BYTES } from '../domain/salesforce-limits.js';
 import { RunFailure } from '../domain/errors.js';
 import type { MatchWay, PendingBulkJob } from '../domain/run-result.js';
 import { BULK_JOB_PENDING, PENDING_REASON } from './write/late-settlement.js';
@@ -247,9 +246,7 @@ class SyncRun {
    * could be cheaper, the object's record count; the cheapest unless the caller forced one.
    */
   private async planMatch(survey: ReportSurvey): Promise<Forecast<MatchWay>> {
-    const inListBudget =
-      (this.options.maxUrlBytes ?? MAX_REQUEST_HEAD_BYTES - HEADER_HEADROOM_BYTES) - QUERY_HEAD_BYTES;
-    const statements = Math.max(1, Math.ceil(survey.keyBytes / inListBudget));
+    const statements = statementsFor(survey.keyBytes, this.options.maxUrlBytes);
     const facts: MatchFacts = { statements, keysPerStatement: survey.rows / statements };
     const forced = this.options.plan?.match;
     if (forced === 'bulk-query' || (!forced && worthCountingRecords(facts))) {
