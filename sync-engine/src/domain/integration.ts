@@ -7,9 +7,10 @@
 export type ColumnType = 'string' | 'email' | 'number' | 'percent' | 'date' | 'datetime' | 'boolean';
 
 /**
- * The field types (as the REST describe names them) a column of each type can fill: the wizard's rule
- * (`TargetSchemaService.COMPATIBLE_FIELD_TYPES`, where Apex says `integer` for describe's `int`), checked again
- * by every run in case the field's type changed since the integration was saved.
+ * The field types (as the REST describe names them) a column of each type can write: the package's
+ * `WalkMe_Type_Compatibility__mdt` records (where Apex says `integer` for describe's `int`; its `string → id`
+ * pair is for the key only, never written), checked again by every run in case the field's type changed since
+ * the integration was saved. test/sync/column-field-types.test.ts keeps the two in step.
  */
 export const COMPATIBLE_FIELD_TYPES: Record<ColumnType, readonly string[]> = {
   string: ['string', 'textarea', 'picklist', 'email', 'url', 'phone'],

@@ -11,6 +11,8 @@ export default class FieldMappingEditor extends LightningElement {
   /** The target object's fields (FieldInfo). */
   @api fields = [];
   @api keyField;
+  /** Which column types fit which field types: getTypeCompatibility's [{ columnType, fieldTypes }]. */
+  @api compatibility = [];
   /** [{ column, columnType, field, blank }]; no blank means keep. */
   @api mappings = [];
   /** Server problems for rows, by the index of the row: { 2: 'message' }. */
@@ -32,7 +34,8 @@ export default class FieldMappingEditor extends LightningElement {
         ? offeredFields(this.fields, {
             columnType: mapping.columnType,
             keyField: this.keyField,
-            takenFields
+            takenFields,
+            compatibility: this.compatibility
           }).map((field) => ({
             label: `${field.label} (${field.apiName}, ${field.type})`,
             value: field.apiName
@@ -82,10 +85,15 @@ export default class FieldMappingEditor extends LightningElement {
     const stillOffered = offeredFields(this.fields, {
       columnType: column.type,
       keyField: this.keyField,
-      takenFields
+      takenFields,
+      compatibility: this.compatibility
     });
     const keepField = stillOffered.some((field) => field.apiName === current.field);
-    const suggested = suggestField(column, this.fields, { keyField: this.keyField, takenFields });
+    const suggested = suggestField(column, this.fields, {
+      keyField: this.keyField,
+      takenFields,
+      compatibility: this.compatibility
+    });
     this.update(index, {
       ...current,
       column: column.name,

@@ -60,6 +60,7 @@ export default class IntegrationList extends LightningElement {
   integrationsError;
   wiredIntegrationsResult;
   wiredConnectionsResult;
+  wiredReportsResult;
 
   /** Runs queued from this page that the grid's data does not show yet, by integration id. */
   queuedRuns = {};
@@ -74,8 +75,9 @@ export default class IntegrationList extends LightningElement {
   }
 
   @wire(getReports)
-  wiredReports({ data }) {
-    this.reports = data;
+  wiredReports(result) {
+    this.wiredReportsResult = result;
+    this.reports = result.data;
   }
 
   @wire(getIntegrations)
@@ -195,8 +197,10 @@ export default class IntegrationList extends LightningElement {
     this.schedulePoll();
   }
 
+  /** Refresh reloads everything the page shows: the connections, the report catalog and the integrations. */
   handleRefresh() {
     refreshApex(this.wiredConnectionsResult);
+    refreshApex(this.wiredReportsResult);
     this.refresh();
   }
 

@@ -7,24 +7,39 @@ import getTargetObjects from '@salesforce/apex/IntegrationController.getTargetOb
 import getObjectFields from '@salesforce/apex/IntegrationController.getObjectFields';
 import getIntegration from '@salesforce/apex/IntegrationController.getIntegration';
 import saveIntegration from '@salesforce/apex/IntegrationController.saveIntegration';
+import getTypeCompatibility from '@salesforce/apex/IntegrationController.getTypeCompatibility';
 import { reduceErrors } from 'c/ldsUtils';
 import {
   DEFAULT_SCHEDULE_HOUR_UTC,
+  PRESET_DAILY_DEFAULT,
+  PRESET_DAILY_OTHER,
   SCHEDULE_DAILY,
   SCHEDULE_EVERY_N_HOURS,
-  SCHEDULE_MANUAL,
+  SCHEDULE_PRESET_OPTIONS,
   blankChoice,
   formatUtc,
   hourLabel,
+  isCompatible,
   isMappingComplete,
+  keyFields,
   mappingProblemIndex,
+  matchingObjects,
+  presetSchedule,
   scheduleLabel,
+  schedulePreset,
   suggestMappings
 } from 'c/mappingRules';
 
 const STEP_ENVIRONMENT = '1';
 const STEP_REPORT = '2';
 const STEP_MAPPING = '3';
+
+// The step headers, named as the original product names its screens.
+const STEPS = [
+  { value: STEP_ENVIRONMENT, label: 'Environment' },
+  { value: STEP_REPORT, label: 'Report & object' },
+  { value: STEP_MAPPING, label: 'Mapping' }
+];
 
 // The screen that holds each definition field, so a server problem opens where it can be fixed.
 const STEP_OF_FIELD = {
@@ -36,11 +51,6 @@ const STEP_OF_FIELD = {
   objectKeyField: STEP_REPORT
 };
 
-const SCHEDULE_OPTIONS = [
-  { label: 'Daily', value: SCHEDULE_DAILY },
-  { label: 'Every N hours', value: SCHEDULE_EVERY_N_HOURS },
-  { label: 'Manual only', value: SCHEDULE_MANUAL }
-];
 const HOUR_OPTIONS = Array.from({ length: 24 }, (unused, hour) => ({
   label: hourLabel(hour),
   value: String(hour)
@@ -69,7 +79,7 @@ export default class IntegrationWizard extends LightningModal {
   @api integrationId;
 
   currentStep = STEP_ENVIRONMENT;
-  furthestStep = STEP_ENVIRONMENT;
+  isIntegrationLoaded = false;
 
   connections;
   connectionsError;
@@ -79,7 +89,10 @@ export default class IntegrationWizard extends LightningModal {
   objectsError;
   fields;
   fieldsError;
+  compatibility;
+  compatibilityError;
   loadError;
+  objectSearch = '';
 
   name = '';
   connectionId;
@@ -91,6 +104,7 @@ export default class IntegrationWizard extends LightningModal {
   reportKeyColumn;
   objectKeyField;
   mappings = [];
+  schedulePresetValue = PRESET_DAILY_DEFAULT;
   scheduleType = SCHEDULE_DAILY;
   scheduleHourUtc = DEFAULT_SCHEDULE_HOUR_UTC;
   scheduleIntervalHours = 6;
@@ -105,7 +119,7 @@ export default class IntegrationWizard extends LightningModal {
   sentRowIndexes = [];
   isSaving = false;
 
-  scheduleOptions = SCHEDULE_OPTIONS;
+  schedulePresetOptions = SCHEDULE_PRESET_OPTIONS;
   hourOptions = HOUR_OPTIONS;
   ambiguityOptions = AMBIGUITY_OPTIONS;
   convertedLeadOptions = CONVERTED_LEAD_OPTIONS;
@@ -148,6 +162,12 @@ export default class IntegrationWizard extends LightningModal {
     this.fieldsError = error && reduceErrors(error);
   }
 
+  @wire(getTypeCompatibility)
+  wiredCompatibility({ data, error }) {
+    this.compatibility = data;
+    this.compatibilityError = error && reduceErrors(error);
+  }
+
   async loadIntegration() {
     try {
       const definition = await getIntegration({ integrationId: this.integrationId });
@@ -162,6 +182,7 @@ export default class IntegrationWizard extends LightningModal {
       this.mappings = definition.mappings || [];
       this.scheduleType = definition.scheduleType || SCHEDULE_DAILY;
       this.scheduleHourUtc = definition.scheduleHourUtc ?? DEFAULT_SCHEDULE_HOUR_UTC;
+      this.schedulePresetValue = schedulePreset(this);
       this.scheduleIntervalHours = definition.scheduleIntervalHours ?? this.scheduleIntervalHours;
       this.active = definition.active !== false;
       this.ambiguityPolicy = definition.ambiguityPolicy || 'update-all';
@@ -170,7 +191,7 @@ export default class IntegrationWizard extends LightningModal {
       this.maxClearedPercent = definition.maxClearedPercent ?? null;
       this.minReportRowsPercent = definition.minReportRowsPercent ?? null;
       this.currentStep = STEP_MAPPING;
-      this.furthestStep = STEP_MAPPING;
+      this.isIntegrationLoaded = true;
     } catch (error) {
       this.loadError = reduceErrors(error);
     }
@@ -183,7 +204,7 @@ export default class IntegrationWizard extends LightningModal {
   }
 
   get isLoadingIntegration() {
-    return Boolean(this.integrationId) && !this.loadError && this.furthestStep !== STEP_MAPPING;
+    return Boolean(this.integrationId) && !this.loadError && !this.isIntegrationLoaded;
   }
 
   get isEnvironmentStep() {
@@ -218,6 +239,24 @@ export default class IntegrationWizard extends LightningModal {
     return (
       connection && { ...connection, lastHeartbeatLabel: formatUtc(connection.lastHeartbeat) || 'none yet' }
     );
+  }
+
+  get steps() {
+    return STEPS.map((step) => {
+      const isCurrent = step.value === this.currentStep;
+      let state = 'slds-is-incomplete';
+      if (isCurrent) {
+        state = 'slds-is-current slds-is-active';
+      } else if (step.value < this.currentStep) {
+        state = 'slds-is-complete';
+      }
+      return {
+        ...step,
+        itemClass: `slds-path__item ${state}`,
+        ariaCurrent: isCurrent ? 'step' : null,
+        disabled: !isCurrent && !this.canOpen(step.value)
+      };
+    });
   }
 
   get hasNoTaggedReports() {
@@ -267,25 +306,57 @@ export default class IntegrationWizard extends LightningModal {
     return !this.selectedReport;
   }
 
+  /** The objects the search matches; the chosen one stays offered so the picker keeps showing it. */
   get objectOptions() {
-    return (this.objects || []).map((object) => ({
+    const matches = matchingObjects(this.objects, this.objectSearch);
+    const chosen = (this.objects || []).find((object) => object.apiName === this.targetObject);
+    const offered = chosen && !matches.includes(chosen) ? [chosen, ...matches] : matches;
+    return offered.map((object) => ({
       label: `${object.label} (${object.apiName})`,
       value: object.apiName
     }));
   }
 
+  get objectSearchSummary() {
+    const total = this.objects?.length ?? 0;
+    const shown = matchingObjects(this.objects, this.objectSearch).length;
+    return this.objectSearch ? `${shown} of ${total} objects match` : `${total} objects`;
+  }
+
+  get keyColumnType() {
+    return this.reportColumns.find((column) => column.name === this.reportKeyColumn)?.type;
+  }
+
   get keyFieldOptions() {
-    return (this.fields || [])
-      .filter((field) => field.keyCandidate)
-      .map((field) => ({ label: `${field.label} (${field.apiName})`, value: field.apiName }));
+    return keyFields(this.fields, this.keyColumnType, this.compatibility).map((field) => ({
+      label: `${field.label} (${field.apiName}, ${field.type})`,
+      value: field.apiName
+    }));
   }
 
   get isKeyFieldDisabled() {
-    return !this.targetObject || !this.fields;
+    return !this.targetObject || !this.fields || !this.compatibility;
+  }
+
+  /** Said when the object has no identifier field the chosen key column can be matched against. */
+  get noFittingKeyField() {
+    return Boolean(this.fields && this.compatibility && this.keyColumnType) &&
+      this.keyFieldOptions.length === 0
+      ? `No identifier field of ${this.targetObject} fits a ${this.keyColumnType} column. Choose another report column.`
+      : '';
+  }
+
+  get isKeyPairCompatible() {
+    const keyField = (this.fields || []).find((field) => field.apiName === this.objectKeyField);
+    return Boolean(keyField) && isCompatible(this.keyColumnType, keyField.type, this.compatibility);
   }
 
   get isDaily() {
     return this.scheduleType === SCHEDULE_DAILY;
+  }
+
+  get isOtherHour() {
+    return this.schedulePresetValue === PRESET_DAILY_OTHER;
   }
 
   get isEveryNHours() {
@@ -311,7 +382,13 @@ export default class IntegrationWizard extends LightningModal {
   }
 
   get isReportComplete() {
-    return Boolean(this.reportId && this.targetObject && this.reportKeyColumn && this.objectKeyField);
+    return Boolean(
+      this.reportId &&
+      this.targetObject &&
+      this.reportKeyColumn &&
+      this.objectKeyField &&
+      this.isKeyPairCompatible
+    );
   }
 
   get hasCompleteMapping() {
@@ -334,11 +411,11 @@ export default class IntegrationWizard extends LightningModal {
     return !this.hasCompleteMapping || this.isSaving;
   }
 
+  /** An earlier step always opens; a later one only when every step before it is complete. */
   canOpen(step) {
     return (
-      step <= this.furthestStep &&
-      (step === STEP_ENVIRONMENT || this.isEnvironmentComplete) &&
-      (step !== STEP_MAPPING || this.isReportComplete)
+      step <= this.currentStep ||
+      (this.isEnvironmentComplete && (step !== STEP_MAPPING || this.isReportComplete))
     );
   }
 
@@ -346,7 +423,8 @@ export default class IntegrationWizard extends LightningModal {
     if (step === STEP_MAPPING && this.mappings.length === 0) {
       const suggested = suggestMappings(this.reportColumns, this.fields, {
         keyColumn: this.reportKeyColumn,
-        keyField: this.objectKeyField
+        keyField: this.objectKeyField,
+        compatibility: this.compatibility
       });
       this.mappings = suggested.length ? suggested : [{ column: '', columnType: '', field: '' }];
     }
@@ -354,13 +432,10 @@ export default class IntegrationWizard extends LightningModal {
       this.name = `${this.reportName} → ${this.targetObject} by ${this.objectKeyField}`;
     }
     this.currentStep = step;
-    if (step > this.furthestStep) {
-      this.furthestStep = step;
-    }
   }
 
   handleStepClick(event) {
-    const step = event.currentTarget.value;
+    const step = event.currentTarget.dataset.step;
     if (step !== this.currentStep && this.canOpen(step)) {
       this.goTo(step);
     }
@@ -404,6 +479,10 @@ export default class IntegrationWizard extends LightningModal {
     this.mappings = this.mappings.filter((mapping) => columnNames.includes(mapping.column));
   }
 
+  handleObjectSearchChange(event) {
+    this.objectSearch = event.detail.value || '';
+  }
+
   handleObjectChange(event) {
     if (event.detail.value !== this.targetObject) {
       this.targetObject = event.detail.value;
@@ -415,6 +494,10 @@ export default class IntegrationWizard extends LightningModal {
 
   handleKeyColumnChange(event) {
     this.reportKeyColumn = event.detail.value;
+    // A key field the new column cannot be matched against is chosen again.
+    if (!this.keyFieldOptions.some((option) => option.value === this.objectKeyField)) {
+      this.objectKeyField = undefined;
+    }
   }
 
   handleKeyFieldChange(event) {
@@ -434,8 +517,11 @@ export default class IntegrationWizard extends LightningModal {
     this.name = event.detail.value;
   }
 
-  handleScheduleTypeChange(event) {
-    this.scheduleType = event.detail.value;
+  handleSchedulePresetChange(event) {
+    this.schedulePresetValue = event.detail.value;
+    const { scheduleType, scheduleHourUtc } = presetSchedule(this.schedulePresetValue);
+    this.scheduleType = scheduleType;
+    this.scheduleHourUtc = scheduleHourUtc ?? this.scheduleHourUtc;
   }
 
   handleHourChange(event) {

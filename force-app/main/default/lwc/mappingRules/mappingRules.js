@@ -1,15 +1,7 @@
 // Rules shared by the wizard, the mapping editor, the list and the run log. Pure functions, no template,
-// so they are tested once. The compatibility table mirrors IntegrationController's (Apex is authoritative
-// on save; this copy only decides what the wizard offers).
-const COMPATIBLE_FIELD_TYPES = {
-  string: ['string', 'textarea', 'picklist', 'email', 'url', 'phone'],
-  email: ['email', 'string', 'textarea'],
-  number: ['double', 'integer', 'currency', 'percent', 'string', 'textarea'],
-  percent: ['percent', 'double', 'string', 'textarea'],
-  date: ['date', 'datetime', 'string', 'textarea'],
-  datetime: ['datetime', 'date', 'string', 'textarea'],
-  boolean: ['boolean', 'string', 'textarea']
-};
+// so they are tested once. Which column types fit which field types is not held here: the package ships it
+// as WalkMe_Type_Compatibility__mdt and IntegrationController.getTypeCompatibility hands it over as
+// [{ columnType, fieldTypes }]; the same table decides on save.
 
 const RECOMMENDED_PREFIX = 'walkme';
 
@@ -17,9 +9,13 @@ export const SCHEDULE_DAILY = 'Daily';
 export const SCHEDULE_EVERY_N_HOURS = 'Every N Hours';
 export const SCHEDULE_MANUAL = 'Manual';
 export const DEFAULT_SCHEDULE_HOUR_UTC = 9;
+// The Gainsight integration of the original product syncs at 08:00 UTC, so Gainsight reads fresh fields.
+export const GAINSIGHT_SCHEDULE_HOUR_UTC = 8;
 
-export function isCompatible(columnType, fieldType) {
-  return (COMPATIBLE_FIELD_TYPES[columnType] || []).includes(fieldType);
+/** Whether a column of columnType can go into (or be matched against) a field of fieldType, by the table. */
+export function isCompatible(columnType, fieldType, compatibility) {
+  const entry = (compatibility || []).find((candidate) => candidate.columnType === columnType);
+  return Boolean(entry) && entry.fieldTypes.includes(fieldType);
 }
 
 // "Last Login", "last_login" and "LastLogin" compare equal; a custom field's "__c" and the recommended
@@ -47,32 +43,46 @@ function namesMatch(column, field) {
  * The fields a mapping row may choose: updateable, not the key field, not mapped in another row, and
  * compatible with the row's column type. The row's own field stays offered.
  */
-export function offeredFields(fields, { columnType, keyField, takenFields }) {
+export function offeredFields(fields, { columnType, keyField, takenFields, compatibility }) {
   return (fields || []).filter(
     (field) =>
       field.updateable &&
       field.apiName !== keyField &&
       !takenFields.includes(field.apiName) &&
-      isCompatible(columnType, field.type)
+      isCompatible(columnType, field.type, compatibility)
+  );
+}
+
+/**
+ * The fields that may identify records for a key column: key candidates whose type fits the column's; all key
+ * candidates while no column is chosen.
+ */
+export function keyFields(fields, keyColumnType, compatibility) {
+  return (fields || []).filter(
+    (field) =>
+      field.keyCandidate && (!keyColumnType || isCompatible(keyColumnType, field.type, compatibility))
   );
 }
 
 /** The field whose name matches the column, preferring the recommended WalkMe_ fields; undefined if none. */
-export function suggestField(column, fields, { keyField, takenFields }) {
-  const matches = offeredFields(fields, { columnType: column.type, keyField, takenFields }).filter((field) =>
-    namesMatch(column, field)
-  );
+export function suggestField(column, fields, { keyField, takenFields, compatibility }) {
+  const matches = offeredFields(fields, {
+    columnType: column.type,
+    keyField,
+    takenFields,
+    compatibility
+  }).filter((field) => namesMatch(column, field));
   return matches.find(isRecommendedField) || matches[0];
 }
 
 /** Rows for every non-key column that has a suggested field, in report column order. */
-export function suggestMappings(columns, fields, { keyColumn, keyField }) {
+export function suggestMappings(columns, fields, { keyColumn, keyField, compatibility }) {
   const mappings = [];
   (columns || [])
     .filter((column) => column.name !== keyColumn)
     .forEach((column) => {
       const takenFields = mappings.map((mapping) => mapping.field);
-      const field = suggestField(column, fields, { keyField, takenFields });
+      const field = suggestField(column, fields, { keyField, takenFields, compatibility });
       if (field) {
         mappings.push({ column: column.name, columnType: column.type, field: field.apiName });
       }
@@ -114,6 +124,65 @@ export function hourLabel(hour) {
   return `${twoDigits(hour)}:00 UTC`;
 }
 
+// The schedule choices of the wizard: the default daily hour, the Gainsight preset beside it, any other
+// hour, an interval, or none.
+export const PRESET_DAILY_DEFAULT = 'daily-default';
+export const PRESET_DAILY_GAINSIGHT = 'daily-gainsight';
+export const PRESET_DAILY_OTHER = 'daily-other';
+export const PRESET_EVERY_N_HOURS = 'every-n-hours';
+export const PRESET_MANUAL = 'manual';
+
+export const SCHEDULE_PRESET_OPTIONS = [
+  { label: 'Daily at 09:00 UTC (default)', value: PRESET_DAILY_DEFAULT },
+  {
+    label: 'Daily at 08:00 UTC — Gainsight reads the fields after the 08:00 sync',
+    value: PRESET_DAILY_GAINSIGHT
+  },
+  { label: 'Daily at another hour', value: PRESET_DAILY_OTHER },
+  { label: 'Every N hours', value: PRESET_EVERY_N_HOURS },
+  { label: 'Manual only', value: PRESET_MANUAL }
+];
+
+/** The preset a saved schedule reads as: 09:00 and 08:00 daily are the two named presets. */
+export function schedulePreset({ scheduleType, scheduleHourUtc }) {
+  if (scheduleType === SCHEDULE_EVERY_N_HOURS) {
+    return PRESET_EVERY_N_HOURS;
+  }
+  if (scheduleType === SCHEDULE_MANUAL) {
+    return PRESET_MANUAL;
+  }
+  const hour = scheduleHourUtc ?? DEFAULT_SCHEDULE_HOUR_UTC;
+  if (hour === DEFAULT_SCHEDULE_HOUR_UTC) {
+    return PRESET_DAILY_DEFAULT;
+  }
+  return hour === GAINSIGHT_SCHEDULE_HOUR_UTC ? PRESET_DAILY_GAINSIGHT : PRESET_DAILY_OTHER;
+}
+
+/** The schedule type and, for the named presets, the hour a preset sets; "another hour" keeps the hour. */
+export function presetSchedule(preset) {
+  switch (preset) {
+    case PRESET_DAILY_DEFAULT:
+      return { scheduleType: SCHEDULE_DAILY, scheduleHourUtc: DEFAULT_SCHEDULE_HOUR_UTC };
+    case PRESET_DAILY_GAINSIGHT:
+      return { scheduleType: SCHEDULE_DAILY, scheduleHourUtc: GAINSIGHT_SCHEDULE_HOUR_UTC };
+    case PRESET_DAILY_OTHER:
+      return { scheduleType: SCHEDULE_DAILY };
+    case PRESET_EVERY_N_HOURS:
+      return { scheduleType: SCHEDULE_EVERY_N_HOURS };
+    default:
+      return { scheduleType: SCHEDULE_MANUAL };
+  }
+}
+
+/** The objects whose label or API name holds every word of the search, in any case; all for no search. */
+export function matchingObjects(objects, search) {
+  const words = (search || '').toLowerCase().split(/\s+/).filter(Boolean);
+  return (objects || []).filter((object) => {
+    const text = `${object.label} ${object.apiName}`.toLowerCase();
+    return words.every((word) => text.includes(word));
+  });
+}
+
 /** The same labels IntegrationController puts in IntegrationRow.scheduleLabel. */
 export function scheduleLabel({ scheduleType, scheduleHourUtc, scheduleIntervalHours }) {
   if (scheduleType === SCHEDULE_DAILY) {
@@ -138,6 +207,18 @@ export function formatUtc(dateTime) {
     `${date.getUTCFullYear()}-${twoDigits(date.getUTCMonth() + 1)}-${twoDigits(date.getUTCDate())} ` +
     `${twoDigits(date.getUTCHours())}:${twoDigits(date.getUTCMinutes())} UTC`
   );
+}
+
+/** A run's runtime in seconds: end minus start; undefined until both are known. */
+export function runtimeSeconds(startTime, endTime) {
+  const start = new Date(startTime || NaN).getTime();
+  const end = new Date(endTime || NaN).getTime();
+  return Number.isNaN(start) || Number.isNaN(end) || end < start ? undefined : (end - start) / 1000;
+}
+
+/** The run's record page in Lightning Experience. */
+export function runRecordUrl(runId) {
+  return `/lightning/r/WalkMe_Sync_Run__c/${runId}/view`;
 }
 
 /** "45.2 s", "3 min 5 s", "1 h 2 min"; empty while a run has no runtime yet. */

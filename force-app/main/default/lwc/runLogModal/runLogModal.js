@@ -2,9 +2,12 @@ import { api } from 'lwc';
 import LightningModal from 'lightning/modal';
 import getRuns from '@salesforce/apex/IntegrationController.getRuns';
 import { reduceErrors } from 'c/ldsUtils';
-import { formatRuntime, formatUtc, statusBadgeClass } from 'c/mappingRules';
+import { formatRuntime, formatUtc, runRecordUrl, runtimeSeconds, statusBadgeClass } from 'c/mappingRules';
 
-/** The runs of one integration, newest first (as getRuns returns them), and the log of the one picked. */
+/**
+ * The runs of one integration, newest first (as getRuns returns them), and the full log of the one picked,
+ * with a link to its run record. The runtime shown is end minus start, as the original product's log.
+ */
 export default class RunLogModal extends LightningModal {
   @api integrationId;
   @api integrationName;
@@ -23,7 +26,7 @@ export default class RunLogModal extends LightningModal {
       this.runs = runs.map((run) => ({
         ...run,
         startLabel: formatUtc(run.startTime),
-        runtimeLabel: formatRuntime(run.runtimeSeconds),
+        runtimeLabel: formatRuntime(runtimeSeconds(run.startTime, run.endTime)),
         badgeClass: statusBadgeClass(run.status),
         showLogLabel: `Show log of ${run.name}`
       }));
@@ -48,6 +51,14 @@ export default class RunLogModal extends LightningModal {
 
   get hasNoRuns() {
     return this.runs?.length === 0;
+  }
+
+  get selectedRunUrl() {
+    return this.selectedRun && runRecordUrl(this.selectedRun.id);
+  }
+
+  get selectedRunLinkLabel() {
+    return this.selectedRun && `Open run record ${this.selectedRun.name}`;
   }
 
   handleShowLog(event) {

@@ -1,17 +1,21 @@
 import { createElement } from '@lwc/engine-dom';
 import FieldMappingEditor from 'c/fieldMappingEditor';
 
-const FIELDS = require('./data/leadFields.json');
-const COLUMNS = require('./data/loginsColumns.json');
+const { apexResult } = require('../../__tests__/apexContracts.cjs');
+
+const FIELDS = apexResult('IntegrationController.getObjectFields');
+const COLUMNS = apexResult('IntegrationController.getReports')[0].columns;
+const COMPATIBILITY = apexResult('IntegrationController.getTypeCompatibility');
 
 const flushPromises = () => Promise.resolve();
 
 /** The editor with a parent that applies every `mappingchange`, as the wizard does. */
-function createEditor(mappings, rowProblems = {}) {
+function createEditor(mappings, rowProblems = {}, compatibility = COMPATIBILITY) {
   const element = createElement('c-field-mapping-editor', { is: FieldMappingEditor });
   element.columns = COLUMNS;
   element.fields = FIELDS;
   element.keyField = 'Email';
+  element.compatibility = compatibility;
   element.mappings = mappings;
   element.rowProblems = rowProblems;
   const changes = [];
@@ -48,6 +52,7 @@ describe('c-field-mapping-editor', () => {
 
     const [row] = rowsOf(element);
     expect(values(columnBox(row).options)).toEqual([
+      'User Id',
       'Email',
       'First Login',
       'Last Login',
@@ -55,7 +60,7 @@ describe('c-field-mapping-editor', () => {
       'Signed Up',
       'Is Trial'
     ]);
-    expect(columnBox(row).options[2].label).toBe('Last Login (datetime)');
+    expect(columnBox(row).options[3].label).toBe('Last Login (datetime)');
     await expect(element).toBeAccessible();
   });
 
@@ -77,8 +82,8 @@ describe('c-field-mapping-editor', () => {
 
     const rows = rowsOf(element);
     // Not Email (the key), not WalkMe_First_Login__c (row 1), not CreatedDate (read-only), no boolean.
-    expect(values(fieldBox(rows[1]).options)).toEqual(['LastName', 'Last_Login__c', 'WalkMe_Last_Login__c']);
-    expect(fieldBox(rows[1]).options[2].label).toBe('Last Login (WalkMe_Last_Login__c, datetime)');
+    expect(values(fieldBox(rows[1]).options)).toEqual(['Last_Login__c', 'LastName', 'WalkMe_Last_Login__c']);
+    expect(fieldBox(rows[1]).options[2].label).toBe('WalkMe Last Login (WalkMe_Last_Login__c, datetime)');
     // A row keeps its own field on offer.
     expect(values(fieldBox(rows[0]).options)).toContain('WalkMe_First_Login__c');
   });
@@ -116,7 +121,29 @@ describe('c-field-mapping-editor', () => {
     await flushPromises();
 
     expect(changes[0]).toEqual([{ column: 'Is Trial', columnType: 'boolean', field: '' }]);
-    expect(values(fieldBox(rowsOf(element)[0]).options)).toEqual(['LastName', 'HasOptedOutOfEmail']);
+    expect(values(fieldBox(rowsOf(element)[0]).options)).toEqual(['HasOptedOutOfEmail', 'LastName']);
+  });
+
+  it('offers only what the compatibility table it is handed allows', async () => {
+    const datetimeOnly = [{ columnType: 'datetime', fieldTypes: ['datetime'] }];
+    const { element } = createEditor(
+      [
+        { column: 'Last Login', columnType: 'datetime', field: '' },
+        { column: 'Is Trial', columnType: 'boolean', field: '' }
+      ],
+      {},
+      datetimeOnly
+    );
+    await flushPromises();
+
+    const [datetimeRow, booleanRow] = rowsOf(element);
+    expect(values(fieldBox(datetimeRow).options)).toEqual([
+      'Last_Login__c',
+      'WalkMe_First_Login__c',
+      'WalkMe_Last_Login__c'
+    ]);
+    expect(fieldBox(booleanRow).options).toEqual([]);
+    expect(fieldBox(booleanRow).placeholder).toBe('No updateable boolean-compatible field left');
   });
 
   it('sets the chosen field', async () => {
@@ -182,20 +209,24 @@ describe('c-field-mapping-editor', () => {
     ]);
   });
 
-  it('adds an empty row with Add row and deletes the row whose X is clicked', async () => {
+  it('adds an empty row with Add column and deletes the row whose X is clicked', async () => {
     const { element } = createEditor([
       { column: 'First Login', columnType: 'datetime', field: 'WalkMe_First_Login__c' },
       { column: 'Last Login', columnType: 'datetime', field: 'WalkMe_Last_Login__c' }
     ]);
     await flushPromises();
 
-    element.shadowRoot.querySelector('lightning-button.add-row').click();
+    const add = element.shadowRoot.querySelector('lightning-button.add-row');
+    expect(add.label).toBe('Add column');
+    add.click();
     await flushPromises();
     expect(rowsOf(element)).toHaveLength(3);
     expect(element.mappings[2]).toEqual({ column: '', columnType: '', field: '' });
 
     const firstDelete = rowsOf(element)[0].querySelector('lightning-button-icon.delete');
     expect(firstDelete.alternativeText).toBe('Delete row 1');
+    // The stylesheet shows the X on hover and focus within the row; the browser tests check it there.
+    expect(firstDelete.parentElement.classList).toContain('delete-cell');
     firstDelete.click();
     await flushPromises();
 
@@ -208,7 +239,7 @@ describe('c-field-mapping-editor', () => {
     await flushPromises();
 
     expect(rowsOf(element)).toHaveLength(0);
-    expect(element.shadowRoot.querySelector('.empty').textContent).toContain('Add a row');
+    expect(element.shadowRoot.querySelector('.empty').textContent).toContain('Choose Add column');
     await expect(element).toBeAccessible();
   });
 

@@ -43,9 +43,11 @@ jest.mock('@salesforce/apex/IntegrationController.deleteIntegration', () => ({ d
   virtual: true
 });
 
-const CONNECTIONS = require('./data/connections.json');
-const REPORTS = require('./data/reports.json');
-const INTEGRATIONS = require('./data/integrations.json');
+const { apexResult } = require('../../__tests__/apexContracts.cjs');
+
+const CONNECTIONS = apexResult('IntegrationController.getConnections');
+const REPORTS = apexResult('IntegrationController.getReports');
+const INTEGRATIONS = apexResult('IntegrationController.getIntegrations');
 const CONNECTED = CONNECTIONS[0];
 
 // Lets imperative Apex promises settle and the component re-render.
@@ -91,7 +93,9 @@ describe('c-integration-list', () => {
       const state = $(element, '.connection-state');
       expect(state.querySelector('lightning-badge').label).toBe('Connected');
       expect(state.querySelector('lightning-badge').classList).toContain('slds-theme_success');
-      expect(state.textContent).toContain('Acme Sandbox · Sandbox · integration@acme.com.uat');
+      expect(state.textContent).toContain(
+        'WalkMe Sync Engine (walkme-sync.acme.com) · Sandbox · integration@acme.com.uat'
+      );
       expect(state.textContent).toContain('2025-03-05 08:55 UTC');
       expect(state.querySelector('.advice')).toBeNull();
       await expect(element).toBeAccessible();
@@ -105,7 +109,7 @@ describe('c-integration-list', () => {
       const advice = [...element.shadowRoot.querySelectorAll('.advice')].map((node) => node.textContent);
       expect(advice).toEqual([
         'No heartbeat for more than 2 hours: the engine may be stopped. Check that it runs at https://walkme-sync.acme.com.',
-        'The engine lost access to this org. Open the engine console at https://walkme-sync.acme.com and choose Reconnect.'
+        'The engine lost access to this org. Open the engine console at https://walkme-sync-old.acme.com and choose Reconnect.'
       ]);
     });
 
@@ -140,8 +144,13 @@ describe('c-integration-list', () => {
         data.map((row) => [row.name, row.scheduleText, row.lastRunLabel, row.lastRunBadgeClass])
       ).toEqual([
         ['Logins Review → Lead by Email', 'Daily at 09:00 UTC', 'Completed', 'slds-theme_success'],
-        ['NPS → Contact by Email', 'Every 6 hours (inactive)', 'Failed', 'slds-theme_error'],
-        ['Onboarding → Contact by Email', 'Manual only', 'Never run', '']
+        [
+          'NPS per End User → Contact by Email',
+          'Daily at 08:00 UTC (inactive)',
+          'Failed',
+          'slds-theme_error'
+        ],
+        ['Onboarding Completion → Contact by Email', 'Manual only', 'Never run', '']
       ]);
       expect(data[0].lastRunTimeLabel).toBe('2025-03-05 09:00 UTC');
       expect(data[0].environmentLabel).toBe('Sandbox');
@@ -169,6 +178,19 @@ describe('c-integration-list', () => {
       ]);
       expect(actionsOf({ lastRunStatus: 'Running' })[0].disabled).toBe(true);
       expect(actionsOf({ lastRunStatus: 'Queued' })[0].disabled).toBe(true);
+    });
+
+    it('reloads the connections, the report catalog and the integrations on Refresh', async () => {
+      const { element } = await mountList();
+      const refresh = $(element, 'lightning-button-icon.refresh');
+      expect(refresh.alternativeText).toBe('Refresh');
+
+      refresh.click();
+      await flushPromises();
+
+      const refreshed = refreshApex.mock.calls.map(([wired]) => wired.data);
+      expect(refreshed).toHaveLength(3);
+      expect(refreshed).toEqual(expect.arrayContaining([[CONNECTED], REPORTS, INTEGRATIONS]));
     });
 
     it('explains the next step when there are no integrations', async () => {
@@ -202,7 +224,7 @@ describe('c-integration-list', () => {
 
   describe('Run Now', () => {
     it('queues a run, confirms with a toast and shows the row as Queued', async () => {
-      runNow.mockResolvedValue({ runId: 'a02000000000009AAA', notice: null });
+      runNow.mockResolvedValue(apexResult('IntegrationController.runNow'));
       const { element, toasts } = await mountList();
       await flushPromises();
 
@@ -225,7 +247,7 @@ describe('c-integration-list', () => {
     it('says in the toast when earlier stale runs no longer blocked it', async () => {
       const notice =
         'R-000012 (Running) showed no sign of the sync engine for 15 minutes, so it no longer blocks Run Now; the engine closes it with its result when it can.';
-      runNow.mockResolvedValue({ runId: 'a02000000000009AAA', notice });
+      runNow.mockResolvedValue({ ...apexResult('IntegrationController.runNow'), notice });
       const { element, toasts } = await mountList();
       await flushPromises();
 
@@ -301,7 +323,7 @@ describe('c-integration-list', () => {
 
       expect(IntegrationWizard.open).toHaveBeenCalledWith({
         size: 'large',
-        description: 'Edit NPS → Contact by Email',
+        description: 'Edit NPS per End User → Contact by Email',
         integrationId: 'a01000000000002AAA'
       });
       expect(refreshApex).not.toHaveBeenCalled();
@@ -329,12 +351,12 @@ describe('c-integration-list', () => {
       await flushPromises();
 
       expect(LightningConfirm.open.mock.calls[0][0].message).toBe(
-        'Delete "NPS → Contact by Email"? Its schedule stops. Its runs stay in the run history and reports.'
+        'Delete "NPS per End User → Contact by Email"? Its schedule stops. Its runs stay in the run history and reports.'
       );
       expect(deleteIntegration).toHaveBeenCalledWith({ integrationId: 'a01000000000002AAA' });
       expect(toasts[0]).toEqual({
         title: 'Integration deleted',
-        message: 'NPS → Contact by Email was deleted.',
+        message: 'NPS per End User → Contact by Email was deleted.',
         variant: 'success'
       });
       expect(refreshApex).toHaveBeenCalledTimes(1);
@@ -359,7 +381,7 @@ describe('c-integration-list', () => {
       await flushPromises();
 
       expect(toasts[0]).toEqual({
-        title: 'NPS → Contact by Email was not deleted',
+        title: 'NPS per End User → Contact by Email was not deleted',
         message: 'Delete failed: the integration is locked.',
         variant: 'error'
       });

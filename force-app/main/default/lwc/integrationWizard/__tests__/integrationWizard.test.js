@@ -7,6 +7,7 @@ import getTargetObjects from '@salesforce/apex/IntegrationController.getTargetOb
 import getObjectFields from '@salesforce/apex/IntegrationController.getObjectFields';
 import getIntegration from '@salesforce/apex/IntegrationController.getIntegration';
 import saveIntegration from '@salesforce/apex/IntegrationController.saveIntegration';
+import getTypeCompatibility from '@salesforce/apex/IntegrationController.getTypeCompatibility';
 
 jest.mock('lightning/modal', () => require('./stubs/lightningModal.cjs'), { virtual: true });
 jest.mock(
@@ -41,6 +42,14 @@ jest.mock(
   },
   { virtual: true }
 );
+jest.mock(
+  '@salesforce/apex/IntegrationController.getTypeCompatibility',
+  () => {
+    const { createApexTestWireAdapter } = require('@salesforce/sfdx-lwc-jest');
+    return { default: createApexTestWireAdapter(jest.fn()) };
+  },
+  { virtual: true }
+);
 jest.mock('@salesforce/apex/IntegrationController.getIntegration', () => ({ default: jest.fn() }), {
   virtual: true
 });
@@ -48,11 +57,18 @@ jest.mock('@salesforce/apex/IntegrationController.saveIntegration', () => ({ def
   virtual: true
 });
 
-const CONNECTIONS = require('./data/connections.json');
-const REPORTS = require('./data/reports.json');
-const OBJECTS = require('./data/objects.json');
-const LEAD_FIELDS = require('./data/leadFields.json');
-const INTEGRATION = require('./data/integration.json');
+const { apexResult } = require('../../__tests__/apexContracts.cjs');
+
+const CONNECTIONS = apexResult('IntegrationController.getConnections');
+const REPORTS = apexResult('IntegrationController.getReports');
+const OBJECTS = apexResult('IntegrationController.getTargetObjects');
+const LEAD_FIELDS = apexResult('IntegrationController.getObjectFields');
+const INTEGRATION = apexResult('IntegrationController.getIntegration');
+const COMPATIBILITY = apexResult('IntegrationController.getTypeCompatibility');
+const [CONNECTED, NEEDS_RECONNECTION] = CONNECTIONS;
+// saveIntegration's sample is a refused save; a successful one has the same keys.
+const NOT_SAVED = apexResult('IntegrationController.saveIntegration');
+const SAVED = { ...NOT_SAVED, success: true, integrationId: 'a01000000000009AAA', problems: [] };
 
 // Lets imperative Apex promises settle and the component re-render.
 // eslint-disable-next-line @lwc/lwc/no-async-operation
@@ -69,12 +85,17 @@ async function openWizard({ integrationId, connections = CONNECTIONS, reports = 
   getConnections.emit(connections);
   getReports.emit(reports);
   getTargetObjects.emit(OBJECTS);
+  getTypeCompatibility.emit(COMPATIBILITY);
   await flushPromises();
   return { element, closed };
 }
 
 const $ = (element, selector) => element.shadowRoot.querySelector(selector);
 const values = (options) => options.map((option) => option.value);
+const stepButtons = (element) => [...element.shadowRoot.querySelectorAll('nav.steps button.step')];
+const stepButton = (element, name) => stepButtons(element).find((button) => button.textContent === name);
+/** The name of the step header marked aria-current="step". */
+const currentStep = (element) => $(element, 'nav.steps button[aria-current="step"]').textContent;
 
 async function choose(element, selector, value) {
   $(element, selector).dispatchEvent(new CustomEvent('change', { detail: { value } }));
@@ -128,16 +149,45 @@ describe('c-integration-wizard', () => {
     it('offers only connected environments, preselects the only one and shows its details', async () => {
       const { element } = await openWizard();
 
-      expect($(element, 'lightning-progress-indicator').currentStep).toBe('1');
+      expect(currentStep(element)).toBe('Environment');
       const connection = $(element, 'lightning-radio-group.connection');
-      expect(connection.options).toEqual([{ label: 'Acme Sandbox (Sandbox)', value: 'a03000000000001AAA' }]);
-      expect(connection.value).toBe('a03000000000001AAA');
-      const details = $(element, 'dl.connection-details').textContent;
-      expect(details).toContain('Sandbox');
-      expect(details).toContain('integration@acme.com.uat');
-      expect(details).toContain('2025-03-05 08:55 UTC');
+      expect(connection.options).toEqual([{ label: `${CONNECTED.name} (Sandbox)`, value: CONNECTED.id }]);
+      expect(connection.value).toBe(CONNECTED.id);
+      const details = $(element, 'section.account-details');
+      expect(details.getAttribute('aria-label')).toBe('Account details');
+      expect($(element, '.org-name').textContent).toBe('Acme Inc.');
+      expect($(element, '.org-id').textContent).toBe('00D000000000001EAA');
+      expect($(element, '.user').textContent).toBe('integration@acme.com.uat');
+      expect($(element, '.instance-url').textContent).toBe('https://acme--uat.sandbox.my.salesforce.com');
+      expect($(element, '.environment').textContent).toBe('Sandbox');
+      expect(details.textContent).toContain('2025-03-05 08:55 UTC');
       expect($(element, 'lightning-button.back')).toBeNull();
       await expect(element).toBeAccessible();
+    });
+
+    it('labels the step headers, marks the current one and opens a later one only when this one is done', async () => {
+      const { element } = await openWizard();
+
+      expect(stepButtons(element).map((button) => button.textContent)).toEqual([
+        'Environment',
+        'Report & object',
+        'Mapping'
+      ]);
+      expect($(element, 'nav.steps').getAttribute('aria-label')).toBe('Wizard steps');
+      expect(stepButton(element, 'Environment').getAttribute('aria-current')).toBe('step');
+      expect(stepButton(element, 'Report & object').hasAttribute('aria-current')).toBe(false);
+      expect(stepButton(element, 'Report & object').disabled).toBe(true);
+      expect(stepButton(element, 'Mapping').disabled).toBe(true);
+
+      await choose(element, 'lightning-combobox.walkme-environment', 'Production');
+      expect(stepButton(element, 'Report & object').disabled).toBe(false);
+      expect(stepButton(element, 'Mapping').disabled).toBe(true);
+
+      stepButton(element, 'Report & object').click();
+      await flushPromises();
+      expect(currentStep(element)).toBe('Report & object');
+      expect(stepButton(element, 'Environment').parentElement.className).toContain('slds-is-complete');
+      expect(stepButton(element, 'Environment').disabled).toBe(false);
     });
 
     it("offers the reports' WalkMe environments and continues once one is chosen", async () => {
@@ -154,21 +204,22 @@ describe('c-integration-wizard', () => {
     });
 
     it('preselects nothing when several environments are connected', async () => {
-      const both = CONNECTIONS.map((connection) => ({ ...connection, status: 'Connected' }));
+      const both = [CONNECTED, { ...NEEDS_RECONNECTION, status: 'Connected', environment: 'Production' }];
       const { element } = await openWizard({ connections: both, reports: [REPORTS[0]] });
 
       expect($(element, 'lightning-radio-group.connection').options).toHaveLength(2);
       expect($(element, 'lightning-radio-group.connection').value).toBeUndefined();
+      expect($(element, 'section.account-details')).toBeNull();
       expect($(element, 'lightning-combobox.walkme-environment').value).toBe('Production');
       expect($(element, 'lightning-button.continue').disabled).toBe(true);
 
-      await choose(element, 'lightning-radio-group.connection', 'a03000000000002AAA');
-      expect($(element, 'dl.connection-details').textContent).toContain('integration@acme.com');
+      await choose(element, 'lightning-radio-group.connection', NEEDS_RECONNECTION.id);
+      expect($(element, '.environment').textContent).toBe('Production');
       expect($(element, 'lightning-button.continue').disabled).toBe(false);
     });
 
     it('explains how to connect when no environment is connected', async () => {
-      const { element } = await openWizard({ connections: [CONNECTIONS[1]] });
+      const { element } = await openWizard({ connections: [NEEDS_RECONNECTION] });
 
       expect($(element, 'lightning-radio-group.connection')).toBeNull();
       expect($(element, '.no-connection').textContent).toContain('choose Connect for this org');
@@ -192,16 +243,37 @@ describe('c-integration-wizard', () => {
       await choose(element, 'lightning-combobox.walkme-environment', 'Production');
       await click(element, 'lightning-button.continue');
 
-      expect($(element, 'lightning-progress-indicator').currentStep).toBe('2');
+      expect(currentStep(element)).toBe('Report & object');
       expect(values($(element, 'lightning-combobox.report').options)).toEqual(['rpt-logins', 'rpt-nps']);
       expect($(element, 'lightning-combobox.target-object').options).toEqual([
+        { label: 'Account (Account)', value: 'Account' },
         { label: 'Contact (Contact)', value: 'Contact' },
         { label: 'Lead (Lead)', value: 'Lead' },
         { label: 'Subscription (Subscription__c)', value: 'Subscription__c' }
       ]);
+      expect($(element, '.object-search-summary').textContent.trim()).toBe('4 objects');
       expect($(element, 'lightning-combobox.key-column').disabled).toBe(true);
       expect($(element, 'lightning-combobox.key-field').disabled).toBe(true);
       await expect(element).toBeAccessible();
+    });
+
+    it('narrows the objects to those the search matches, keeping the chosen one', async () => {
+      const { element } = await openWizard();
+      await choose(element, 'lightning-combobox.walkme-environment', 'Production');
+      await click(element, 'lightning-button.continue');
+      expect($(element, 'lightning-input.object-search').type).toBe('search');
+      expect($(element, 'lightning-input.object-search').label).toBe('Search objects');
+
+      await type(element, 'lightning-input.object-search', 'subSCR');
+      expect(values($(element, 'lightning-combobox.target-object').options)).toEqual(['Subscription__c']);
+      expect($(element, '.object-search-summary').textContent.trim()).toBe('1 of 4 objects match');
+
+      await choose(element, 'lightning-combobox.target-object', 'Subscription__c');
+      await type(element, 'lightning-input.object-search', 'con');
+      expect(values($(element, 'lightning-combobox.target-object').options)).toEqual([
+        'Subscription__c',
+        'Contact'
+      ]);
     });
 
     it('offers report columns and key-candidate fields, and continues only when all four are chosen', async () => {
@@ -216,10 +288,12 @@ describe('c-integration-wizard', () => {
         'Email',
         'First Login',
         'Last Login',
-        'Logins Last 30 Days'
+        'Logins Last 30 Days',
+        'Signed Up',
+        'Is Trial'
       ]);
       expect($(element, '.report-summary').textContent).toBe(
-        '5 columns, 1200 rows, refreshed 2025-03-05 06:00 UTC'
+        '7 columns, 1200 rows, refreshed 2025-03-05 06:00 UTC'
       );
       expect(continueButton().disabled).toBe(true);
 
@@ -227,7 +301,7 @@ describe('c-integration-wizard', () => {
       expect(getObjectFields.getLastConfig()).toEqual({ objectApiName: 'Lead' });
       getObjectFields.emit(LEAD_FIELDS);
       await flushPromises();
-      expect(values($(element, 'lightning-combobox.key-field').options)).toEqual(['Id', 'Email']);
+      expect(values($(element, 'lightning-combobox.key-field').options)).toEqual(['Email', 'Id']);
       expect(continueButton().disabled).toBe(true);
 
       await choose(element, 'lightning-combobox.key-column', 'Email');
@@ -236,25 +310,75 @@ describe('c-integration-wizard', () => {
       expect(continueButton().disabled).toBe(false);
     });
 
-    it('goes Back to screen 1 with the choices kept, and the visited step header returns to screen 2', async () => {
+    it('offers only identifier fields whose type fits the key column, by the compatibility table', async () => {
+      const { element } = await openWizard();
+      await choose(element, 'lightning-combobox.walkme-environment', 'Production');
+      await click(element, 'lightning-button.continue');
+      await choose(element, 'lightning-combobox.report', 'rpt-logins');
+      await choose(element, 'lightning-combobox.target-object', 'Lead');
+      getObjectFields.emit(LEAD_FIELDS);
+      await flushPromises();
+      const keyFieldValues = () => values($(element, 'lightning-combobox.key-field').options);
+
+      await choose(element, 'lightning-combobox.key-column', 'Email');
+      expect(keyFieldValues()).toEqual(['Email']);
+      await choose(element, 'lightning-combobox.key-column', 'User Id');
+      expect(keyFieldValues()).toEqual(['Email', 'Id']);
+      await choose(element, 'lightning-combobox.key-field', 'Id');
+      expect($(element, 'lightning-button.continue').disabled).toBe(false);
+
+      // A datetime column fits no identifier field of Lead: the chosen one goes, and the wizard says why.
+      await choose(element, 'lightning-combobox.key-column', 'First Login');
+      expect(keyFieldValues()).toEqual([]);
+      expect($(element, 'lightning-combobox.key-field').value).toBeUndefined();
+      expect($(element, '.no-key-field').textContent).toBe(
+        'No identifier field of Lead fits a datetime column. Choose another report column.'
+      );
+      expect($(element, 'lightning-button.continue').disabled).toBe(true);
+    });
+
+    it('follows the table it is handed: a table without email → email offers no key field for Email', async () => {
+      const { element } = await openWizard();
+      getTypeCompatibility.emit(
+        COMPATIBILITY.map((entry) => ({
+          ...entry,
+          fieldTypes: entry.columnType === 'email' ? ['string', 'textarea'] : entry.fieldTypes
+        }))
+      );
+      await choose(element, 'lightning-combobox.walkme-environment', 'Production');
+      await click(element, 'lightning-button.continue');
+      await choose(element, 'lightning-combobox.report', 'rpt-logins');
+      await choose(element, 'lightning-combobox.target-object', 'Lead');
+      getObjectFields.emit(LEAD_FIELDS);
+      await flushPromises();
+
+      await choose(element, 'lightning-combobox.key-column', 'Email');
+      expect(values($(element, 'lightning-combobox.key-field').options)).toEqual([]);
+    });
+
+    it('goes Back to screen 1 with the choices kept, and the step header returns to screen 2', async () => {
       const { element } = await openWizard();
       await choose(element, 'lightning-combobox.walkme-environment', 'Production');
       await click(element, 'lightning-button.continue');
       await choose(element, 'lightning-combobox.report', 'rpt-nps');
 
       await click(element, 'lightning-button.back');
-      expect($(element, 'lightning-progress-indicator').currentStep).toBe('1');
+      expect(currentStep(element)).toBe('Environment');
       expect($(element, 'lightning-combobox.walkme-environment').value).toBe('Production');
 
-      const steps = element.shadowRoot.querySelectorAll('lightning-progress-step');
-      steps[2].click();
+      // Screen 2 is incomplete: its header opens, the Mapping header does not.
+      expect(stepButton(element, 'Mapping').disabled).toBe(true);
+      stepButton(element, 'Mapping').click();
       await flushPromises();
-      expect($(element, 'lightning-progress-indicator').currentStep).toBe('1');
+      expect(currentStep(element)).toBe('Environment');
 
-      steps[1].click();
+      stepButton(element, 'Report & object').click();
       await flushPromises();
-      expect($(element, 'lightning-progress-indicator').currentStep).toBe('2');
+      expect(currentStep(element)).toBe('Report & object');
       expect($(element, 'lightning-combobox.report').value).toBe('rpt-nps');
+      stepButton(element, 'Environment').click();
+      await flushPromises();
+      expect(currentStep(element)).toBe('Environment');
     });
   });
 
@@ -263,7 +387,7 @@ describe('c-integration-wizard', () => {
       const { element } = await openWizard();
       await openMappingScreen(element);
 
-      expect($(element, 'lightning-progress-indicator').currentStep).toBe('3');
+      expect(currentStep(element)).toBe('Mapping');
       const editor = $(element, 'c-field-mapping-editor');
       expect(editor.columns.map((column) => column.name)).toContain('Email');
       expect(editor.keyField).toBe('Email');
@@ -304,7 +428,7 @@ describe('c-integration-wizard', () => {
     });
 
     it('sends the definition with the complete rows and the schedule, then closes with a success toast', async () => {
-      saveIntegration.mockResolvedValue({ success: true, integrationId: 'a01000000000009AAA', problems: [] });
+      saveIntegration.mockResolvedValue(SAVED);
       const { element, closed } = await openWizard();
       await openMappingScreen(element);
       const editor = $(element, 'c-field-mapping-editor');
@@ -313,7 +437,7 @@ describe('c-integration-wizard', () => {
           detail: { mappings: [...editor.mappings, { column: 'User Id', columnType: 'string', field: '' }] }
         })
       );
-      await choose(element, 'lightning-combobox.schedule-type', 'Every N Hours');
+      await choose(element, 'lightning-radio-group.schedule-preset', 'every-n-hours');
       $(element, 'lightning-input.schedule-interval').dispatchEvent(
         new CustomEvent('change', { detail: { value: '4' } })
       );
@@ -373,7 +497,7 @@ describe('c-integration-wizard', () => {
 
     it("shows the server's problems at the fields they name and stays open", async () => {
       saveIntegration.mockResolvedValue({
-        success: false,
+        ...NOT_SAVED,
         problems: [
           { field: 'name', message: 'Use a name of at most 80 characters.' },
           { field: 'mappings[1].field', message: 'Last Login cannot be updated. Choose another field.' }
@@ -400,7 +524,7 @@ describe('c-integration-wizard', () => {
 
       expect(closed).not.toHaveBeenCalled();
       expect(toast).not.toHaveBeenCalled();
-      expect($(element, 'lightning-progress-indicator').currentStep).toBe('3');
+      expect(currentStep(element)).toBe('Mapping');
       const problems = [...element.shadowRoot.querySelectorAll('.problem')].map(
         (problem) => problem.textContent
       );
@@ -414,7 +538,7 @@ describe('c-integration-wizard', () => {
 
     it('starts the mass-change guard at its defaults and shows its problems under its inputs', async () => {
       saveIntegration.mockResolvedValue({
-        success: false,
+        ...NOT_SAVED,
         problems: [
           {
             field: 'minReportRowsPercent',
@@ -441,7 +565,7 @@ describe('c-integration-wizard', () => {
         maxClearedPercent: null,
         minReportRowsPercent: 150
       });
-      expect($(element, 'lightning-progress-indicator').currentStep).toBe('3');
+      expect(currentStep(element)).toBe('Mapping');
       expect($(element, 'lightning-input.min-report-rows-percent').parentElement.textContent).toContain(
         'Smallest report: enter 0 to 100'
       );
@@ -450,7 +574,7 @@ describe('c-integration-wizard', () => {
 
     it('opens the screen of a problem about the report and object', async () => {
       saveIntegration.mockResolvedValue({
-        success: false,
+        ...NOT_SAVED,
         problems: [{ field: 'objectKeyField', message: 'Email is not filterable on Lead any more.' }]
       });
       const { element } = await openWizard();
@@ -458,7 +582,7 @@ describe('c-integration-wizard', () => {
 
       await click(element, 'lightning-button.save');
 
-      expect($(element, 'lightning-progress-indicator').currentStep).toBe('2');
+      expect(currentStep(element)).toBe('Report & object');
       expect($(element, '.report-step .problem').textContent).toBe(
         'Email is not filterable on Lead any more.'
       );
@@ -485,8 +609,46 @@ describe('c-integration-wizard', () => {
       expect($(element, 'lightning-button.save').disabled).toBe(false);
     });
 
+    it('offers 09:00 UTC by default with the Gainsight preset beside it, and another hour on request', async () => {
+      saveIntegration.mockResolvedValue(SAVED);
+      const { element } = await openWizard();
+      await openMappingScreen(element);
+      const preset = $(element, 'lightning-radio-group.schedule-preset');
+
+      expect(preset.label).toBe('Schedule');
+      expect(preset.value).toBe('daily-default');
+      expect(preset.options.map((option) => option.label)).toEqual([
+        'Daily at 09:00 UTC (default)',
+        'Daily at 08:00 UTC — Gainsight reads the fields after the 08:00 sync',
+        'Daily at another hour',
+        'Every N hours',
+        'Manual only'
+      ]);
+      expect($(element, 'lightning-combobox.schedule-hour')).toBeNull();
+
+      await choose(element, 'lightning-radio-group.schedule-preset', 'daily-gainsight');
+      await click(element, 'lightning-button.save');
+      expect(sentDefinition()).toMatchObject({ scheduleType: 'Daily', scheduleHourUtc: 8 });
+      expect(toast.mock.calls[0][0].message).toBe('Logins Review → Lead by Email: Daily at 08:00 UTC.');
+    });
+
+    it('saves Manual only without an hour or an interval', async () => {
+      saveIntegration.mockResolvedValue(SAVED);
+      const { element } = await openWizard();
+      await openMappingScreen(element);
+
+      await choose(element, 'lightning-radio-group.schedule-preset', 'manual');
+      await click(element, 'lightning-button.save');
+
+      expect(sentDefinition()).toMatchObject({
+        scheduleType: 'Manual',
+        scheduleHourUtc: null,
+        scheduleIntervalHours: null
+      });
+    });
+
     it('offers the daily hour and no converted-Lead choice for a Contact target', async () => {
-      saveIntegration.mockResolvedValue({ success: true, integrationId: 'a01000000000009AAA', problems: [] });
+      saveIntegration.mockResolvedValue(SAVED);
       const { element } = await openWizard();
       await choose(element, 'lightning-combobox.walkme-environment', 'Production');
       await click(element, 'lightning-button.continue');
@@ -499,6 +661,7 @@ describe('c-integration-wizard', () => {
       await click(element, 'lightning-button.continue');
 
       expect($(element, 'lightning-combobox.converted-lead')).toBeNull();
+      await choose(element, 'lightning-radio-group.schedule-preset', 'daily-other');
       expect($(element, 'lightning-combobox.schedule-hour').value).toBe('9');
       expect($(element, 'lightning-combobox.schedule-hour').options[9].label).toBe('09:00 UTC');
       await choose(element, 'lightning-combobox.schedule-hour', '17');
@@ -516,15 +679,19 @@ describe('c-integration-wizard', () => {
 
   describe('edit', () => {
     it('loads the integration and opens on the mapping screen', async () => {
-      getIntegration.mockResolvedValue(INTEGRATION);
+      // Apex gives a mapping saved before the blank choice existed a null blank.
+      const [first, second] = INTEGRATION.mappings;
+      getIntegration.mockResolvedValue({ ...INTEGRATION, mappings: [first, { ...second, blank: null }] });
       const { element } = await openWizard({ integrationId: INTEGRATION.id });
       getObjectFields.emit(LEAD_FIELDS);
       await flushPromises();
 
       expect(getIntegration).toHaveBeenCalledWith({ integrationId: INTEGRATION.id });
       expect($(element, 'lightning-modal-header').label).toBe('Edit integration');
-      expect($(element, 'lightning-progress-indicator').currentStep).toBe('3');
-      expect($(element, 'c-field-mapping-editor').mappings).toEqual(INTEGRATION.mappings);
+      expect(currentStep(element)).toBe('Mapping');
+      expect($(element, 'c-field-mapping-editor').mappings).toEqual([first, { ...second, blank: null }]);
+      expect($(element, 'c-field-mapping-editor').compatibility).toEqual(COMPATIBILITY);
+      expect($(element, 'lightning-radio-group.schedule-preset').value).toBe('every-n-hours');
       expect($(element, 'lightning-input.name').value).toBe(INTEGRATION.name);
       expect($(element, 'lightning-input.schedule-interval').value).toBe(6);
       expect($(element, 'lightning-combobox.ambiguity-policy').value).toBe('skip');
@@ -539,12 +706,12 @@ describe('c-integration-wizard', () => {
 
     it('goes back to the earlier screens with the saved choices and saves with the id', async () => {
       getIntegration.mockResolvedValue(INTEGRATION);
-      saveIntegration.mockResolvedValue({ success: true, integrationId: INTEGRATION.id, problems: [] });
+      saveIntegration.mockResolvedValue({ ...SAVED, integrationId: INTEGRATION.id });
       const { element, closed } = await openWizard({ integrationId: INTEGRATION.id });
       getObjectFields.emit(LEAD_FIELDS);
       await flushPromises();
 
-      element.shadowRoot.querySelectorAll('lightning-progress-step')[1].click();
+      stepButton(element, 'Report & object').click();
       await flushPromises();
       expect($(element, 'lightning-combobox.report').value).toBe('rpt-logins');
       expect($(element, 'lightning-combobox.key-field').value).toBe('Email');
@@ -574,7 +741,7 @@ describe('c-integration-wizard', () => {
         reportName: 'Retired Logins'
       });
       saveIntegration.mockResolvedValue({
-        success: false,
+        ...NOT_SAVED,
         problems: [{ field: 'reportId', message: 'Gone.' }]
       });
       const { element } = await openWizard({ integrationId: INTEGRATION.id });
@@ -585,7 +752,7 @@ describe('c-integration-wizard', () => {
       await click(element, 'lightning-button.save');
 
       expect(sentDefinition()).toMatchObject({ reportId: 'rpt-retired', reportName: 'Retired Logins' });
-      expect($(element, 'lightning-progress-indicator').currentStep).toBe('2');
+      expect(currentStep(element)).toBe('Report & object');
       expect($(element, '.report-step .problem').textContent).toBe('Gone.');
     });
 

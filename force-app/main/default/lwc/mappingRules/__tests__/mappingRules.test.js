@@ -1,5 +1,11 @@
 import {
   isCompatible,
+  keyFields,
+  matchingObjects,
+  presetSchedule,
+  runRecordUrl,
+  runtimeSeconds,
+  schedulePreset,
   offeredFields,
   suggestField,
   suggestMappings,
@@ -14,12 +20,17 @@ import {
   statusBadgeClass
 } from 'c/mappingRules';
 
-const FIELDS = require('./data/leadFields.json');
+const { apexResult } = require('../../__tests__/apexContracts.cjs');
+
+const FIELDS = apexResult('IntegrationController.getObjectFields');
+const COMPATIBILITY = apexResult('IntegrationController.getTypeCompatibility');
+const OBJECTS = apexResult('IntegrationController.getTargetObjects');
 
 const apiNames = (fields) => fields.map((field) => field.apiName);
 
 describe('c/mappingRules', () => {
   describe('isCompatible', () => {
+    // The pairs of the table the package ships (WalkMe_Type_Compatibility__mdt), as getTypeCompatibility gives it.
     it.each([
       ['string', 'picklist', true],
       ['string', 'double', false],
@@ -34,20 +45,42 @@ describe('c/mappingRules', () => {
       ['datetime', 'date', true],
       ['boolean', 'boolean', true],
       ['boolean', 'double', false],
+      ['string', 'id', true],
+      ['email', 'id', false],
       ['unknown', 'string', false]
     ])('%s column into a %s field: %s', (columnType, fieldType, expected) => {
-      expect(isCompatible(columnType, fieldType)).toBe(expected);
+      expect(isCompatible(columnType, fieldType, COMPATIBILITY)).toBe(expected);
+    });
+
+    it('holds no table of its own: without one nothing fits', () => {
+      expect(isCompatible('string', 'string', undefined)).toBe(false);
+      expect(isCompatible('string', 'string', [])).toBe(false);
+      expect(isCompatible('string', 'phone', [{ columnType: 'string', fieldTypes: ['phone'] }])).toBe(true);
+    });
+  });
+
+  describe('keyFields', () => {
+    it('offers the key candidates whose type fits the key column, all of them before a column is chosen', () => {
+      expect(apiNames(keyFields(FIELDS, undefined, COMPATIBILITY))).toEqual(['Email', 'Id']);
+      expect(apiNames(keyFields(FIELDS, 'email', COMPATIBILITY))).toEqual(['Email']);
+      expect(apiNames(keyFields(FIELDS, 'string', COMPATIBILITY))).toEqual(['Email', 'Id']);
+      expect(apiNames(keyFields(FIELDS, 'number', COMPATIBILITY))).toEqual([]);
     });
   });
 
   describe('offeredFields', () => {
     it('offers updateable, compatible fields only, never the key field', () => {
-      const offered = offeredFields(FIELDS, { columnType: 'datetime', keyField: 'Email', takenFields: [] });
+      const offered = offeredFields(FIELDS, {
+        columnType: 'datetime',
+        keyField: 'Email',
+        takenFields: [],
+        compatibility: COMPATIBILITY
+      });
       expect(apiNames(offered)).toEqual([
-        'LastName',
         'Last_Login__c',
-        'WalkMe_Last_Login__c',
-        'WalkMe_First_Login__c'
+        'LastName',
+        'WalkMe_First_Login__c',
+        'WalkMe_Last_Login__c'
       ]);
     });
 
@@ -55,20 +88,28 @@ describe('c/mappingRules', () => {
       const offered = offeredFields(FIELDS, {
         columnType: 'string',
         keyField: 'LastName',
-        takenFields: ['Email']
+        takenFields: ['Email'],
+        compatibility: COMPATIBILITY
       });
       expect(apiNames(offered)).toEqual(['WalkMe_NPS_Category__c']);
     });
 
     it('offers nothing when a date column has only boolean fields to go to', () => {
       const booleans = FIELDS.filter((field) => field.type === 'boolean');
-      expect(offeredFields(booleans, { columnType: 'date', keyField: 'Email', takenFields: [] })).toEqual([]);
+      expect(
+        offeredFields(booleans, {
+          columnType: 'date',
+          keyField: 'Email',
+          takenFields: [],
+          compatibility: COMPATIBILITY
+        })
+      ).toEqual([]);
     });
   });
 
   describe('suggestField', () => {
     it('matches names regardless of case, spaces and underscores, preferring WalkMe_ fields', () => {
-      const options = { keyField: 'Email', takenFields: [] };
+      const options = { keyField: 'Email', takenFields: [], compatibility: COMPATIBILITY };
       expect(suggestField({ name: 'Last Login', type: 'datetime' }, FIELDS, options).apiName).toBe(
         'WalkMe_Last_Login__c'
       );
@@ -83,13 +124,14 @@ describe('c/mappingRules', () => {
     it('falls back to an unprefixed field when the WalkMe_ one is taken', () => {
       const field = suggestField({ name: 'Last Login', type: 'datetime' }, FIELDS, {
         keyField: 'Email',
-        takenFields: ['WalkMe_Last_Login__c']
+        takenFields: ['WalkMe_Last_Login__c'],
+        compatibility: COMPATIBILITY
       });
       expect(field.apiName).toBe('Last_Login__c');
     });
 
     it('suggests nothing for an incompatible type or an unknown name', () => {
-      const options = { keyField: 'Email', takenFields: [] };
+      const options = { keyField: 'Email', takenFields: [], compatibility: COMPATIBILITY };
       expect(suggestField({ name: 'Last Login', type: 'boolean' }, FIELDS, options)).toBeUndefined();
       expect(suggestField({ name: 'Favourite Colour', type: 'string' }, FIELDS, options)).toBeUndefined();
     });
@@ -104,7 +146,13 @@ describe('c/mappingRules', () => {
         { name: 'Onboarding Completion', type: 'percent' },
         { name: 'Browser', type: 'string' }
       ];
-      expect(suggestMappings(columns, FIELDS, { keyColumn: 'Email', keyField: 'Email' })).toEqual([
+      expect(
+        suggestMappings(columns, FIELDS, {
+          keyColumn: 'Email',
+          keyField: 'Email',
+          compatibility: COMPATIBILITY
+        })
+      ).toEqual([
         { column: 'Last Login', columnType: 'datetime', field: 'WalkMe_Last_Login__c' },
         { column: 'Last_Login', columnType: 'datetime', field: 'Last_Login__c' },
         {
@@ -152,6 +200,49 @@ describe('c/mappingRules', () => {
     expect(scheduleLabel({ scheduleType: 'Every N Hours', scheduleIntervalHours: 6 })).toBe('Every 6 hours');
     expect(scheduleLabel({ scheduleType: 'Every N Hours', scheduleIntervalHours: 1 })).toBe('Every hour');
     expect(scheduleLabel({ scheduleType: 'Manual' })).toBe('Manual only');
+  });
+
+  describe('schedule presets', () => {
+    it.each([
+      [{ scheduleType: 'Daily', scheduleHourUtc: 9 }, 'daily-default'],
+      [{ scheduleType: 'Daily', scheduleHourUtc: null }, 'daily-default'],
+      [{ scheduleType: 'Daily', scheduleHourUtc: 8 }, 'daily-gainsight'],
+      [{ scheduleType: 'Daily', scheduleHourUtc: 17 }, 'daily-other'],
+      [{ scheduleType: 'Every N Hours', scheduleIntervalHours: 6 }, 'every-n-hours'],
+      [{ scheduleType: 'Manual' }, 'manual']
+    ])('reads %o as %s', (schedule, preset) => {
+      expect(schedulePreset(schedule)).toBe(preset);
+    });
+
+    it('sets the hour of the named presets and keeps it for another hour', () => {
+      expect(presetSchedule('daily-default')).toEqual({ scheduleType: 'Daily', scheduleHourUtc: 9 });
+      expect(presetSchedule('daily-gainsight')).toEqual({ scheduleType: 'Daily', scheduleHourUtc: 8 });
+      expect(presetSchedule('daily-other')).toEqual({ scheduleType: 'Daily' });
+      expect(presetSchedule('every-n-hours')).toEqual({ scheduleType: 'Every N Hours' });
+      expect(presetSchedule('manual')).toEqual({ scheduleType: 'Manual' });
+    });
+  });
+
+  it('finds objects by any part of their label or API name, every word, in any case', () => {
+    const names = (objects) => objects.map((object) => object.apiName);
+    expect(names(matchingObjects(OBJECTS, ''))).toEqual(['Account', 'Contact', 'Lead', 'Subscription__c']);
+    expect(names(matchingObjects(OBJECTS, 'LEAD'))).toEqual(['Lead']);
+    expect(names(matchingObjects(OBJECTS, '__c'))).toEqual(['Subscription__c']);
+    expect(names(matchingObjects(OBJECTS, 'sub scr'))).toEqual(['Subscription__c']);
+    expect(names(matchingObjects(OBJECTS, 'nothing like it'))).toEqual([]);
+    expect(matchingObjects(undefined, 'lead')).toEqual([]);
+  });
+
+  it('takes a run time as end minus start, and links a run to its record page', () => {
+    const [failed, completed] = apexResult('IntegrationController.getRuns');
+    expect(runtimeSeconds(failed.startTime, failed.endTime)).toBe(4.2);
+    expect(runtimeSeconds(completed.startTime, completed.endTime)).toBe(185);
+    expect(runtimeSeconds(completed.startTime, null)).toBeUndefined();
+    expect(runtimeSeconds(null, completed.endTime)).toBeUndefined();
+    expect(runtimeSeconds(completed.endTime, completed.startTime)).toBeUndefined();
+    expect(runRecordUrl('a02000000000002AAA')).toBe(
+      '/lightning/r/WalkMe_Sync_Run__c/a02000000000002AAA/view'
+    );
   });
 
   it('formats times in UTC and runtimes for people', () => {

@@ -13,7 +13,9 @@ jest.mock('lightning/modal', () => require('../../integrationWizard/__tests__/st
   virtual: true
 });
 
-const RUNS = require('./data/runs.json');
+const { apexResult } = require('../../__tests__/apexContracts.cjs');
+
+const RUNS = apexResult('IntegrationController.getRuns');
 const INTEGRATION_ID = 'a01000000000001AAA';
 
 // Lets imperative Apex promises settle and the component re-render.
@@ -57,6 +59,7 @@ describe('c-run-log-modal', () => {
       '4.2 s'
     ]);
     expect(cellTexts(rows[1]).slice(3, 5)).toEqual(['2025-03-04 09:00 UTC', '3 min 5 s']);
+    expect(element.shadowRoot.querySelector('table').getAttribute('aria-label')).toBe('Runs, newest first');
     const badges = element.shadowRoot.querySelectorAll('lightning-badge');
     expect(badges[0].label).toBe('Failed');
     expect(badges[0].classList).toContain('slds-theme_error');
@@ -65,15 +68,38 @@ describe('c-run-log-modal', () => {
     await expect(element).toBeAccessible();
   });
 
-  it('shows the log of a run on "Show log" and goes back to the runs', async () => {
-    getRuns.mockResolvedValue(RUNS);
-    getRunLog.mockResolvedValue('run RUN-000002 completed: 1180 updated');
+  it('takes the runtime as end minus start, and shows none while a run has not ended', async () => {
+    const [failed] = RUNS;
+    getRuns.mockResolvedValue([
+      { ...failed, startTime: '2025-03-05T09:00:00.000Z', endTime: '2025-03-05T10:02:00.000Z' },
+      { ...failed, id: 'a02000000000005AAA', status: 'Running', endTime: null }
+    ]);
     const element = await openModal();
 
-    element.shadowRoot.querySelectorAll('tr.run')[1].querySelector('lightning-button').click();
+    const rows = element.shadowRoot.querySelectorAll('tr.run');
+    expect(cellTexts(rows[0])[4]).toBe('1 h 2 min');
+    expect(cellTexts(rows[1])[4]).toBe('');
+  });
+
+  it('shows the full log of a run on "Show log", links to its record and goes back to the runs', async () => {
+    getRuns.mockResolvedValue(RUNS);
+    getRunLog.mockResolvedValue(apexResult('IntegrationController.getRunLog'));
+    const element = await openModal();
+
+    const showLog = element.shadowRoot
+      .querySelectorAll('tr.run')[1]
+      .querySelector('lightning-button.show-log');
+    expect(showLog.label).toBe('Show log');
+    expect(showLog.title).toBe('Show log of RUN-000002');
+    // The stylesheet shows it on hover and focus within the row; the browser tests check it there.
+    expect(showLog.parentElement.classList).toContain('show-log-cell');
+    showLog.click();
     await flushPromises();
 
     expect(element.shadowRoot.querySelector('h2').textContent).toBe('Log of RUN-000002');
+    const link = element.shadowRoot.querySelector('a.run-record');
+    expect(link.textContent).toBe('Open run record RUN-000002');
+    expect(link.getAttribute('href')).toBe('/lightning/r/WalkMe_Sync_Run__c/a02000000000002AAA/view');
     expect(element.shadowRoot.querySelector('c-run-log-viewer').recordId).toBe('a02000000000002AAA');
     expect(getRunLog).toHaveBeenCalledWith({ runId: 'a02000000000002AAA' });
     expect(element.shadowRoot.querySelector('table')).toBeNull();

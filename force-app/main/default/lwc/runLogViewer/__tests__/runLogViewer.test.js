@@ -6,11 +6,10 @@ jest.mock('@salesforce/apex/IntegrationController.getRunLog', () => ({ default: 
   virtual: true
 });
 
-const RUN_ID = 'a02000000000001AAA';
-const LOG = [
-  '2025-03-04T09:00:01Z run RUN-000042 started (manual)',
-  '2025-03-04T09:00:03Z 120 rows read, 118 updated, 2 unmatched'
-].join('\n');
+const { CONTRACTS, apexResult } = require('../../__tests__/apexContracts.cjs');
+
+const RUN_ID = CONTRACTS['IntegrationController.getRunLog'].params.runId;
+const LOG = apexResult('IntegrationController.getRunLog');
 
 // Lets imperative Apex promises settle and the component re-render.
 // eslint-disable-next-line @lwc/lwc/no-async-operation
