@@ -4,7 +4,11 @@
  */
 import { hostname } from 'node:os';
 import { resolve } from 'node:path';
+import type { DropSourceOptions } from './sources/drops/drop-source.js';
+import { DEFAULT_MAX_AGE_HOURS } from './sources/drops/newest-export.js';
+import type { DropStoreConfig } from './sources/drops/open-store.js';
 import type { InsightsApiConfig } from './sources/insights-api-source.js';
+import { dropUrl, parseReportSource, type DropAddress } from './sources/report-source-url.js';
 import type { Environment } from './store/accounts.js';
 
 export interface OAuthApp {
@@ -31,8 +35,8 @@ export interface EngineConfig {
   encryptionKey?: string;
   /** The connected app per environment (one app usually serves both; login hosts differ). */
   oauth: Record<Environment, OAuthApp>;
-  /** Where reports come from: the Insights API, or a CSV folder (WalkMe's scheduled exports). */
-  reports: { insights: InsightsApiConfig } | { csvDir: string };
+  /** Where reports come from (`REPORTS_SOURCE`, docs/report-sources.md). */
+  reports: ReportsConfig;
   /** Names this process in run records and logs. */
   workerName: string;
   scheduler: {
@@ -58,6 +62,21 @@ export interface EngineConfig {
   };
   logLevel: string;
 }
+
+/**
+ * The report source: the Insights API, a CSV folder, a manifest URL, or a bucket of scheduled export drops.
+ * `setting` is the variable as the operator wrote it, for messages (`REPORTS_SOURCE=s3://…`).
+ */
+export type ReportsConfig =
+  | { insights: InsightsApiConfig }
+  | { csvDir: string; setting?: string }
+  | { manifestUrl: string; setting: string }
+  | { drops: DropsConfig; setting: string };
+
+export type DropsConfig = { store: DropStoreConfig } & Pick<
+  DropSourceOptions,
+  'prefix' | 'rootName' | 'maxAgeHours'
+>;
 
 export const DEFAULT_SCHEDULER: EngineConfig['scheduler'] = {
   refreshSeconds: 5 * 60,
@@ -115,12 +134,16 @@ function invalid(name: string, value: string, must: string): Error {
   return new Error(`${name}=${value} is not valid: ${must}.`);
 }
 
-function seconds(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+function positive(env: NodeJS.ProcessEnv, name: string, fallback: number, unit: string): number {
   const value = env[name];
   if (value === undefined || value === '') return fallback;
   const n = Number(value);
-  if (!Number.isFinite(n) || n <= 0) throw invalid(name, value, 'a number of seconds above 0');
+  if (!Number.isFinite(n) || n <= 0) throw invalid(name, value, `a number of ${unit} above 0`);
   return n;
+}
+
+function seconds(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  return positive(env, name, fallback, 'seconds');
 }
 
 function port(value: string | undefined): number {
@@ -156,6 +179,116 @@ function oneOf<T extends string>(env: NodeJS.ProcessEnv, name: string, values: r
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 const WEB = ['https:', 'http:'];
 
+function insightsConfig(env: NodeJS.ProcessEnv): InsightsApiConfig {
+  return {
+    clientId: env.WALKME_CLIENT_ID ?? '',
+    clientSecret: env.WALKME_CLIENT_SECRET ?? '',
+    ...(env.WALKME_API_URL ? { baseUrl: url(env, 'WALKME_API_URL', WEB)! } : {}),
+    ...(oneOf(env, 'WALKME_REGION', ['us', 'eu'] as const) === 'eu' ? { region: 'eu' as const } : {})
+  };
+}
+
+/** A drop's bucket client settings, each platform's credentials as its SDK takes them (docs/report-sources.md). */
+function dropStore(env: NodeJS.ProcessEnv, drop: DropAddress): DropStoreConfig {
+  const source = `REPORTS_SOURCE=${dropUrl(drop)}`;
+  if (drop.platform === 'azure') {
+    const sasUrl = env.AZURE_STORAGE_SAS_URL || undefined;
+    // Its signature is a secret: a bad value is described, never echoed.
+    if (sasUrl && !URL.canParse(sasUrl)) {
+      throw new Error(
+        'AZURE_STORAGE_SAS_URL is not a URL: it must be https://<account>.blob.core.windows.net/<container>?<SAS token>.'
+      );
+    }
+    const connectionString = env.AZURE_STORAGE_CONNECTION_STRING || undefined;
+    if (!sasUrl && !connectionString) {
+      throw new Error(
+        `${source} reads Azure Blob Storage: set AZURE_STORAGE_SAS_URL (a container SAS URL with read and list ` +
+          'permissions) or AZURE_STORAGE_CONNECTION_STRING.'
+      );
+    }
+    // Both set: the SAS URL, which can read and list only, rather than the account key.
+    const credential = sasUrl ? { sasUrl } : { connectionString };
+    return { platform: 'azure', account: drop.account!, container: drop.bucket, ...credential };
+  }
+  if (drop.platform === 'gcs') {
+    const accessKeyId = env.GCS_HMAC_ACCESS_ID;
+    const secretAccessKey = env.GCS_HMAC_SECRET;
+    if (!accessKeyId || !secretAccessKey) {
+      throw new Error(
+        `${source} reads Cloud Storage through its XML API: set GCS_HMAC_ACCESS_ID and GCS_HMAC_SECRET (an ` +
+          'HMAC key of a service account that may list and read the bucket).'
+      );
+    }
+    const endpoint = url(env, 'GCS_ENDPOINT_URL', WEB);
+    return {
+      platform: 'gcs',
+      bucket: drop.bucket,
+      credentials: { accessKeyId, secretAccessKey },
+      ...(endpoint ? { endpoint } : {})
+    };
+  }
+  const endpoint = url(env, 'AWS_ENDPOINT_URL_S3', WEB) ?? url(env, 'AWS_ENDPOINT_URL', WEB);
+  // S3-compatible stores take any region and most use us-east-1; Amazon S3 itself needs the bucket's.
+  const region = env.AWS_REGION || (endpoint ? 'us-east-1' : undefined);
+  // Keys in `env` are the default chain's first source; given explicitly, `env` need not be process.env.
+  const keys =
+    env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY
+      ? {
+          credentials: {
+            accessKeyId: env.AWS_ACCESS_KEY_ID,
+            secretAccessKey: env.AWS_SECRET_ACCESS_KEY,
+            ...(env.AWS_SESSION_TOKEN ? { sessionToken: env.AWS_SESSION_TOKEN } : {})
+          }
+        }
+      : {};
+  return {
+    platform: 's3',
+    bucket: drop.bucket,
+    ...(endpoint ? { endpoint } : {}),
+    ...(region ? { region } : {}),
+    ...keys
+  };
+}
+
+/**
+ * `REPORTS_SOURCE` (docs/report-sources.md), or its older forms: `REPORTS_CSV_DIR` (a folder) and, with
+ * neither set, the Insights API.
+ */
+function reportsConfig(env: NodeJS.ProcessEnv): ReportsConfig {
+  const csvDir = env.REPORTS_CSV_DIR ? resolve(env.REPORTS_CSV_DIR) : undefined;
+  const value = env.REPORTS_SOURCE;
+  if (!value) return csvDir ? { csvDir } : { insights: insightsConfig(env) };
+  const address = parseReportSource(value);
+  if (csvDir !== undefined && !(address.kind === 'folder' && resolve(address.dir) === csvDir)) {
+    throw new Error(
+      `REPORTS_SOURCE=${value} and REPORTS_CSV_DIR=${env.REPORTS_CSV_DIR} name different report sources: set ` +
+        'REPORTS_SOURCE only (REPORTS_CSV_DIR=/path is the older way to write REPORTS_SOURCE=file:///path/).'
+    );
+  }
+  const setting = `REPORTS_SOURCE=${value}`;
+  switch (address.kind) {
+    case 'folder':
+      return { csvDir: resolve(address.dir), setting };
+    case 'manifest-url':
+      return { manifestUrl: address.url, setting };
+    case 'insights':
+      return { insights: insightsConfig(env) };
+    case 'drop': {
+      const { drop } = address;
+      return {
+        drops: {
+          store: dropStore(env, drop),
+          prefix: drop.prefix,
+          // Names the report of CSV files directly under the prefix, when no manifest names it.
+          rootName: drop.prefix.split('/').filter(Boolean).pop() ?? drop.bucket,
+          maxAgeHours: positive(env, 'REPORTS_MAX_AGE_HOURS', DEFAULT_MAX_AGE_HOURS, 'hours')
+        },
+        setting
+      };
+    }
+  }
+}
+
 /**
  * Reads the engine's settings from the environment, checking each before anything listens or connects: a
  * value the engine cannot use is refused, naming the variable, rather than silently replaced by a default.
@@ -164,16 +297,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): EngineConfig {
   const listenPort = port(env.PORT);
   const clientId = env.SF_CLIENT_ID ?? '';
   const clientSecret = env.SF_CLIENT_SECRET || undefined;
-  const reports: EngineConfig['reports'] = env.REPORTS_CSV_DIR
-    ? { csvDir: resolve(env.REPORTS_CSV_DIR) }
-    : {
-        insights: {
-          clientId: env.WALKME_CLIENT_ID ?? '',
-          clientSecret: env.WALKME_CLIENT_SECRET ?? '',
-          ...(env.WALKME_API_URL ? { baseUrl: url(env, 'WALKME_API_URL', WEB)! } : {}),
-          ...(oneOf(env, 'WALKME_REGION', ['us', 'eu'] as const) === 'eu' ? { region: 'eu' as const } : {})
-        }
-      };
+  const reports = reportsConfig(env);
   const allowed = allowedOrgIds(env.ENGINE_ALLOWED_ORG_IDS);
   const databaseUrl = url(env, 'DATABASE_URL', ['postgres:', 'postgresql:']);
   const publicUrl = url(env, 'ENGINE_PUBLIC_URL', WEB) ?? `http://localhost:${listenPort}`;

@@ -13,7 +13,9 @@ import { RunWorker } from '../scheduler/run-worker.js';
 import { requestRun } from '../scheduler/run-requests.js';
 import type { RunRecord, RunRequest } from '../store/runs.js';
 import { Scheduler } from '../scheduler/scheduler.js';
-import { csvFolderSource } from '../sources/csv-source.js';
+import { csvFolderSource, csvManifestUrlSource } from '../sources/csv-source.js';
+import { dropSource } from '../sources/drops/drop-source.js';
+import { openStore } from '../sources/drops/open-store.js';
 import { InsightsApiSource } from '../sources/insights-api-source.js';
 import type { ReportSource } from '../sources/report-source.js';
 import { createStore } from '../store/index.js';
@@ -61,24 +63,43 @@ export interface Engine {
   stop(): Promise<void>;
 }
 
-export function sourceFor(config: EngineConfig): ReportSource {
-  return 'csvDir' in config.reports
-    ? csvFolderSource(config.reports.csvDir)
-    : new InsightsApiSource(config.reports.insights);
+/** The configured report source; `clock` is the time a drop's newest export is judged stale against. */
+export function sourceFor(config: EngineConfig, clock?: () => Date): ReportSource {
+  const { reports } = config;
+  if ('csvDir' in reports) return csvFolderSource(reports.csvDir);
+  if ('manifestUrl' in reports) return csvManifestUrlSource(reports.manifestUrl);
+  if ('drops' in reports) {
+    const { store, ...options } = reports.drops;
+    return dropSource(openStore(store), { ...options, ...(clock ? { now: clock } : {}) });
+  }
+  return new InsightsApiSource(reports.insights);
+}
+
+/** The settings that make the report source, named for the operator to check. */
+function reportSettings(reports: EngineConfig['reports']): string {
+  if ('insights' in reports) {
+    return 'WALKME_CLIENT_ID, WALKME_CLIENT_SECRET and WALKME_REGION or WALKME_API_URL (or REPORTS_SOURCE)';
+  }
+  if ('csvDir' in reports) return reports.setting ?? `REPORTS_CSV_DIR=${reports.csvDir}`;
+  if ('manifestUrl' in reports) return reports.setting;
+  const credentials = {
+    s3: "the AWS credentials the SDK finds (AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, AWS_PROFILE or the host's role), AWS_REGION and AWS_ENDPOINT_URL",
+    gcs: 'GCS_HMAC_ACCESS_ID and GCS_HMAC_SECRET',
+    azure: 'AZURE_STORAGE_SAS_URL or AZURE_STORAGE_CONNECTION_STRING'
+  }[reports.drops.store.platform];
+  return `${reports.setting} and ${credentials}`;
 }
 
 /**
  * Refuses to start a hosted engine whose report source answers nothing: the settings are named (a folder that
- * is not there, Insights credentials refused), not found out on the first run.
+ * is not there, a bucket the credentials may not list, Insights credentials refused), not found out on the
+ * first run. A drop's stale export does not stop the start (the catalog lists it; its runs fail).
  */
 export async function checkReportSource(
   config: EngineConfig,
   source: ReportSource = sourceFor(config)
 ): Promise<void> {
-  const settings =
-    'csvDir' in config.reports
-      ? `REPORTS_CSV_DIR=${config.reports.csvDir}`
-      : 'WALKME_CLIENT_ID, WALKME_CLIENT_SECRET and WALKME_REGION or WALKME_API_URL (or REPORTS_CSV_DIR)';
+  const settings = reportSettings(config.reports);
   if ('insights' in config.reports && !config.reports.insights.clientId) {
     throw new Error(`No report source: set ${settings}.`);
   }
@@ -148,7 +169,7 @@ export async function startEngine(config: EngineConfig, options: EngineOptions):
     logger,
     store,
     orgs: new OrgConnections(store, config, logger, (orgId) => accountEvents.emit('revoked', orgId)),
-    source: options.source ?? sourceFor(config),
+    source: options.source ?? sourceFor(config, options.clock),
     accountEvents
   };
   const boss = await startBoss(db, {

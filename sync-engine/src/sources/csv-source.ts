@@ -1,8 +1,10 @@
 /**
- * The CSV report source: how WalkMe's scheduled exports (S3/GCS/Azure drops, emailed CSV links) reach the
- * engine. Either a folder holding `reports.json` — `[{"id","name","tags","walkMeEnvironment","file"}]`,
- * where `file` is relative to the folder (or `url` instead of `file`), and `columns` optional — or one
- * HTTP(S) URL. Files are streamed, never loaded whole; columns not given are inferred from the first rows.
+ * The CSV report source: exports copied to a folder, published at a URL or emailed as CSV links (the bucket
+ * drops have their own source, `drops/`). Either a folder holding `reports.json` —
+ * `[{"id","name","tags","walkMeEnvironment","file"}]`, where `file` is relative to the folder (or `url`
+ * instead of `file`), and `columns` optional — or such a manifest at an HTTP(S) URL (`file` relative to
+ * it), or one CSV's URL. Files are streamed, never loaded whole; columns not given are inferred from the
+ * first rows.
  */
 import { open, readFile } from 'node:fs/promises';
 import { basename, extname, join, resolve } from 'node:path';
@@ -11,10 +13,10 @@ import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
 import { inferReportColumns, DEFAULT_SAMPLE_SIZE } from './column-types.js';
 import { csvRowStream } from './csv-row-stream.js';
 import { describeStatus, fetchWithRetry, type RetryOptions } from './fetch-with-retry.js';
+import { MANIFEST_FILE, parseManifest, type ManifestFields } from './report-manifest.js';
 import {
   INTEGRATION_TAG,
   ReportNotFoundError,
-  ReportSourceError,
   ReportUnreachableError,
   type ReportColumn,
   type ReportInfo,
@@ -22,9 +24,7 @@ import {
   type ReportSource
 } from './report-source.js';
 
-export const MANIFEST_FILE = 'reports.json';
-
-const COLUMN_TYPES = new Set(['string', 'email', 'number', 'percent', 'date', 'datetime', 'boolean']);
+export { MANIFEST_FILE } from './report-manifest.js';
 
 /** One report of a CSV source: where its bytes are, and what the manifest says about it. */
 export interface CsvReportEntry {
@@ -105,39 +105,12 @@ class CsvReportSource implements ReportSource {
   }
 }
 
-function manifestEntry(raw: unknown, index: number, dir: string, manifest: string): CsvReportEntry {
-  const where = `${manifest}: entry ${index + 1}`;
-  if (typeof raw !== 'object' || raw === null) throw new ReportSourceError(`${where} is not an object`);
-  const item = raw as Record<string, unknown>;
-  const text = (key: string, fallback?: string): string => {
-    const value = item[key] ?? fallback;
-    if (typeof value !== 'string' || value.trim() === '') {
-      throw new ReportSourceError(`${where} needs a non-empty string "${key}"`);
-    }
-    return value;
-  };
-  const tags = item.tags ?? [];
-  if (!Array.isArray(tags) || tags.some((tag) => typeof tag !== 'string')) {
-    throw new ReportSourceError(`${where}: "tags" must be an array of strings`);
-  }
-  const columns = item.columns;
-  if (
-    columns !== undefined &&
-    (!Array.isArray(columns) ||
-      columns.some((column) => typeof column?.name !== 'string' || !COLUMN_TYPES.has(column?.type)))
-  ) {
-    throw new ReportSourceError(
-      `${where}: "columns" must be [{"name","type"}] with a type among ${[...COLUMN_TYPES].join(', ')}`
-    );
-  }
-  const location = item.url !== undefined ? { url: text('url') } : { file: resolve(dir, text('file')) };
-  return {
-    id: text('id'),
-    name: text('name'),
-    tags,
-    walkMeEnvironment: text('walkMeEnvironment', 'Production'),
-    ...location,
-    ...(columns === undefined ? {} : { columns: columns as ReportColumn[] })
+/** A folder's or a manifest URL's entry: `file` (relative to the manifest) or `url`. */
+function fileOrUrl(resolveFile: (file: string) => string | URL) {
+  return (fields: ManifestFields): Pick<CsvReportEntry, 'file' | 'url'> => {
+    if (fields.has('url')) return { url: fields.text('url') };
+    const file = resolveFile(fields.text('file'));
+    return file instanceof URL ? { url: file.href } : { file };
   };
 }
 
@@ -147,25 +120,39 @@ export async function readManifest(dir: string): Promise<CsvReportEntry[]> {
   const text = await readFile(manifest, 'utf8').catch((error: NodeJS.ErrnoException) => {
     throw new ReportUnreachableError(`Cannot read the report manifest ${manifest} (${error.code})`, manifest);
   });
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch (error) {
-    throw new ReportSourceError(`${manifest} is not valid JSON: ${(error as Error).message}`);
+  return parseManifest(
+    text,
+    manifest,
+    fileOrUrl((file) => resolve(dir, file))
+  );
+}
+
+/**
+ * Reads and checks the manifest at `url` (HTTP(S)); a `file` is relative to it, as a link in a page is. Read
+ * again on every call so that new exports show up.
+ */
+async function readManifestUrl(url: string, retry?: RetryOptions): Promise<CsvReportEntry[]> {
+  const what = `The report manifest ${url}`;
+  const response = await fetchWithRetry(url, () => ({}), what, retry);
+  if (!response.ok) {
+    await response.body?.cancel();
+    throw new ReportUnreachableError(`${what}: ${describeStatus(response)}`, url, response.status);
   }
-  if (!Array.isArray(parsed)) throw new ReportSourceError(`${manifest} must hold a JSON array of reports`);
-  const entries = parsed.map((raw, index) => manifestEntry(raw, index, dir, manifest));
-  const ids = new Set<string>();
-  for (const entry of entries) {
-    if (ids.has(entry.id)) throw new ReportSourceError(`${manifest}: report id "${entry.id}" appears twice`);
-    ids.add(entry.id);
-  }
-  return entries;
+  return parseManifest(
+    await response.text(),
+    url,
+    fileOrUrl((file) => new URL(file, url))
+  );
 }
 
 /** The reports listed in `dir/reports.json`. */
 export function csvFolderSource(dir: string, options: CsvSourceOptions = {}): ReportSource {
   return new CsvReportSource(() => readManifest(dir), options);
+}
+
+/** The reports listed in the manifest at `url` (`REPORTS_SOURCE=https://…/reports.json`). */
+export function csvManifestUrlSource(url: string, options: CsvSourceOptions = {}): ReportSource {
+  return new CsvReportSource(() => readManifestUrl(url, options.retry), options);
 }
 
 export interface CsvUrlReport {

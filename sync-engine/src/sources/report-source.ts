@@ -1,6 +1,7 @@
 /**
  * Where report rows come from. The pipeline depends only on this interface; the adapters are a CSV folder
- * or URL (`csv-source.ts`, WalkMe's scheduled exports) and the Insights API (`insights-api-source.ts`).
+ * or URL (`csv-source.ts`), WalkMe's scheduled export drops in S3, GCS or Azure Blob (`drops/`), and the
+ * Insights API (`insights-api-source.ts`); `REPORTS_SOURCE` chooses (`report-source-url.ts`).
  *
  * Shape:
  * - `listReports()` → every report the source holds, with columns and inferred types;
@@ -35,6 +36,25 @@ export interface ReportInfo {
   columns: ReportColumn[];
   /** Known when the source can tell without reading the whole report (the Insights API). */
   rowCount?: number;
+  /** The export a drop source reads now (the newest object of the report), when it has one. */
+  origin?: ReportOrigin;
+}
+
+/** One export of a report: where it is and when it was written. */
+export interface ReportOrigin {
+  /** e.g. `s3://bucket/prefix/logins-review/2026-12-01.csv`. */
+  location: string;
+  modifiedAt: Date;
+}
+
+/** A time as the run log and the messages show it: ISO 8601, UTC, whole seconds. */
+export function exportTime(date: Date): string {
+  return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+/** The run log's line naming the export a run reads. */
+export function originLine(origin: ReportOrigin): string {
+  return `Report read from ${origin.location} (exported ${exportTime(origin.modifiedAt)}).`;
 }
 
 export interface ReportRow {
@@ -102,5 +122,21 @@ export class ReportFormatError extends ReportSourceError {
   ) {
     super(message);
     this.name = 'ReportFormatError';
+  }
+}
+
+/**
+ * The newest export of a report is older than its schedule allows: WalkMe's scheduled export has stopped, and
+ * syncing the same rows again would hide it. A run fails rather than read it (a `data` failure, as every
+ * source error is; see sync/report-reading.ts).
+ */
+export class ReportStaleError extends ReportSourceError {
+  constructor(
+    readonly location: string,
+    readonly modifiedAt: Date,
+    readonly maxAgeHours: number
+  ) {
+    super(`the newest export is from ${exportTime(modifiedAt)}: is WalkMe's scheduled export still running?`);
+    this.name = 'ReportStaleError';
   }
 }

@@ -7,7 +7,7 @@
  * state. Every row ends in exactly one outcome, delivered through `onOutcome`; the result keeps counts and
  * the rejected rows (capped).
  */
-import type { ReportRowStream, ReportSource } from '../sources/report-source.js';
+import { originLine, type ReportRowStream, type ReportSource } from '../sources/report-source.js';
 import type { IntegrationDefinition } from '../domain/integration.js';
 import type { RunResult } from '../domain/run-result.js';
 import { applyAmbiguityPolicy } from './match/ambiguity-policy.js';
@@ -210,6 +210,7 @@ class SyncRun {
     const { reportName } = this.integration;
     this.progress('checking');
     const report = await readReport(reportName, () => source.getReport(this.integration.reportId));
+    if (report.origin) this.log.note(originLine(report.origin));
     checkReleased(report);
     // The org's schema is checked before any row is read: a field gone or made read-only fails the run here.
     const plan = await planTargets(this.org, this.integration);

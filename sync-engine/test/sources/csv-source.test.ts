@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { csvFolderSource, csvUrlSource } from '../../src/sources/csv-source.js';
+import { csvFolderSource, csvManifestUrlSource, csvUrlSource } from '../../src/sources/csv-source.js';
 import { integrationReports, type ReportRow, type ReportRowStream } from '../../src/sources/report-source.js';
 
 async function collect(stream: ReportRowStream): Promise<ReportRow[]> {
@@ -205,5 +205,51 @@ describe('csvUrlSource over HTTP', () => {
       name: 'ReportUnreachableError',
       message: `Report "x": connect ECONNREFUSED 127.0.0.1:${dead} at ${url} (gave up after 3 attempts)`
     });
+  });
+});
+
+describe('csvManifestUrlSource (REPORTS_SOURCE=https://…/reports.json)', () => {
+  let server: Server;
+  let base: string;
+  let manifest = '';
+  before(async () => {
+    server = createServer((req, res) => {
+      if (req.url === '/walkme/reports.json') res.writeHead(200).end(manifest);
+      else if (req.url === '/walkme/daily/logins.csv') res.writeHead(200).end(LOGINS);
+      else res.writeHead(404, 'Not Found').end();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  after(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+  test('a file is relative to the manifest URL; the manifest is read again on every call', async () => {
+    manifest = JSON.stringify([
+      { id: 'logins', name: 'Logins', tags: ['integrations_salesforce'], file: 'daily/logins.csv' }
+    ]);
+    const source = csvManifestUrlSource(`${base}/walkme/reports.json`);
+    const [logins] = await source.listReports();
+    assert.deepEqual(
+      logins.columns.map((column) => column.name),
+      ['User ID', 'Email', 'Last Login', 'Logins']
+    );
+    assert.equal((await collect(await source.readRows('logins'))).length, 2);
+    manifest = JSON.stringify([{ id: 'gone', name: 'Gone', file: 'daily/gone.csv' }]);
+    await assert.rejects(source.readRows('gone'), {
+      name: 'ReportUnreachableError',
+      message: `Report "Gone": HTTP 404 Not Found at ${base}/walkme/daily/gone.csv`
+    });
+  });
+
+  test('a manifest that is not there, or not a manifest, is named by its URL', async () => {
+    await assert.rejects(csvManifestUrlSource(`${base}/other/reports.json`).listReports(), {
+      name: 'ReportUnreachableError',
+      message: `The report manifest ${base}/other/reports.json: HTTP 404 Not Found`
+    });
+    manifest = '{"id":"x"}';
+    await assert.rejects(
+      csvManifestUrlSource(`${base}/walkme/reports.json`).listReports(),
+      new RegExp(`${base}/walkme/reports\\.json must hold a JSON array of reports`)
+    );
   });
 });
