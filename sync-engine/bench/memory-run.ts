@@ -1,13 +1,11 @@
 /**
  * The 1,000,000-row memory run, in its own process so that its peak RSS is the engine's alone (the org
- * emulator stays in the parent). Reads its org and report folder from `BENCH_MEMORY_RUN` (JSON), prints one
- * JSON line.
+ * emulator stays in the parent). It runs the engine as it is deployed: the compiled JavaScript in `dist/`
+ * (`npm run build`), with Node's own type stripping for this script, no `tsx`. Reads its org and report folder
+ * from `BENCH_MEMORY_RUN` (JSON), prints one JSON line.
  */
 import { Connection } from '@jsforce/jsforce-node';
-import { csvFolderSource } from '../src/sources/csv-source.js';
-import { salesforceTargetOrg } from '../src/salesforce/salesforce-target-org.js';
-import { runSync } from '../src/sync/run-sync.js';
-import type { IntegrationDefinition } from '../src/domain/integration.js';
+import type { IntegrationDefinition } from '../src/domain/integration.ts';
 
 interface MemoryRunInput {
   loginUrl: string;
@@ -18,6 +16,15 @@ interface MemoryRunInput {
   reportDir: string;
   integration: IntegrationDefinition;
 }
+
+const compiled = (module: string) => new URL(`../../dist/${module}`, import.meta.url).href;
+const { csvFolderSource } = (await import(
+  compiled('sources/csv-source.js')
+)) as typeof import('../src/sources/csv-source.ts');
+const { salesforceTargetOrg } = (await import(
+  compiled('salesforce/salesforce-target-org.js')
+)) as typeof import('../src/salesforce/salesforce-target-org.ts');
+const { runSync } = (await import(compiled('sync/run-sync.js'))) as typeof import('../src/sync/run-sync.ts');
 
 const input = JSON.parse(process.env.BENCH_MEMORY_RUN ?? '{}') as MemoryRunInput;
 const conn = new Connection({

@@ -61,4 +61,25 @@ describe('keys compared the way SOQL compares them', () => {
     assert.equal(registry.claim('a', 3), 1);
     assert.equal(registry.claim('a', 4), 1);
   });
+
+  test('kept compactly, the registry still tells every key apart, byte for byte, past many growths', () => {
+    const registry = new ReportKeyRegistry();
+    const keys = 50_000;
+    for (let i = 0; i < keys; i += 1) assert.equal(registry.claim(`user.${i}@example.com`, i + 1), undefined);
+    // Prefixes, empty and non-ASCII keys, and a key longer than the first scratch buffer are their own keys.
+    const odd = [
+      '',
+      'user.1@example.co',
+      'user.1@example.comm',
+      'zoë@exämple.com',
+      '日本@例え.jp',
+      'k'.repeat(4_000)
+    ];
+    odd.forEach((key, i) =>
+      assert.equal(registry.claim(key, keys + 1 + i), undefined, `"${key.slice(0, 20)}"`)
+    );
+    for (let i = 0; i < keys; i += 997) assert.equal(registry.claim(`user.${i}@example.com`, 0), i + 1);
+    odd.forEach((key, i) => assert.equal(registry.claim(key, 0), keys + 1 + i));
+    assert.equal(registry.size, keys + odd.length);
+  });
 });
