@@ -7,9 +7,8 @@
  */
 import type { Readable } from 'node:stream';
 import { BlobServiceClient, ContainerClient, RestError } from '@azure/storage-blob';
-import { ReportUnreachableError } from '../report-source.js';
 import { nodeReadable } from './export-stream.js';
-import type { ObjectStore, StoredObject } from './object-store.js';
+import { unreachable, type ObjectStore, type ServiceFailure, type StoredObject } from './object-store.js';
 
 export interface AzureStoreConfig {
   platform: 'azure';
@@ -58,16 +57,14 @@ function containerClient(config: AzureStoreConfig): ContainerClient {
   return client;
 }
 
-function describeFailure(error: unknown): { reason: string; status?: number } {
-  if (error instanceof RestError) {
-    const status = error.statusCode;
-    return {
-      reason: `${error.code ?? 'error'}: ${error.message.split('\n')[0]}${status ? `, HTTP ${status}` : ''}`,
-      status
-    };
-  }
-  return { reason: error instanceof Error ? error.message : String(error) };
-}
+const azureFailure: ServiceFailure = (error) => {
+  if (!(error instanceof RestError)) return undefined;
+  const status = error.statusCode;
+  return {
+    reason: `${error.code ?? 'error'}: ${error.message.split('\n')[0]}${status ? `, HTTP ${status}` : ''}`,
+    status
+  };
+};
 
 class AzureObjectStore implements ObjectStore {
   private readonly client: ContainerClient;
@@ -97,11 +94,7 @@ class AzureObjectStore implements ObjectStore {
         }
       }
     } catch (error) {
-      const { reason, status } = describeFailure(error);
-      const location = this.locationOf(prefix);
-      throw new ReportUnreachableError(`${location}: cannot list the exports (${reason})`, location, status, {
-        cause: error
-      });
+      throw unreachable(this.locationOf(prefix), 'cannot list the exports', error, azureFailure);
     }
     return objects;
   }
@@ -113,11 +106,7 @@ class AzureObjectStore implements ObjectStore {
       return nodeReadable(answer.readableStreamBody, location);
     } catch (error) {
       if (error instanceof RestError && error.code === 'BlobNotFound') return undefined;
-      if (error instanceof ReportUnreachableError) throw error;
-      const { reason, status } = describeFailure(error);
-      throw new ReportUnreachableError(`${location}: cannot read it (${reason})`, location, status, {
-        cause: error
-      });
+      throw unreachable(location, 'cannot read it', error, azureFailure);
     }
   }
 }

@@ -8,7 +8,7 @@
  * the caller says what it was looking for.
  */
 import type { Readable } from 'node:stream';
-import { ReportSourceError } from '../report-source.js';
+import { ReportSourceError, ReportUnreachableError } from '../report-source.js';
 
 export interface StoredObject {
   /** The full key in the bucket. */
@@ -42,4 +42,21 @@ export async function readSmallText(stream: Readable, location: string): Promise
     chunks.push(chunk);
   }
   return Buffer.concat(chunks).toString('utf8');
+}
+
+/** A platform client's own reading of its failure (reason, HTTP status), or undefined for any other error. */
+export type ServiceFailure = (error: unknown) => { reason: string; status?: number } | undefined;
+
+/** A failure to `doing` `location`, as the ReportUnreachableError adapters throw (one already made passes). */
+export function unreachable(
+  location: string,
+  doing: string,
+  error: unknown,
+  service: ServiceFailure
+): ReportUnreachableError {
+  if (error instanceof ReportUnreachableError) return error;
+  const { reason, status } = service(error) ?? {
+    reason: error instanceof Error ? error.message : String(error)
+  };
+  return new ReportUnreachableError(`${location}: ${doing} (${reason})`, location, status, { cause: error });
 }

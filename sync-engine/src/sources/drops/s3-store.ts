@@ -19,9 +19,8 @@ import {
   S3Client,
   S3ServiceException
 } from '@aws-sdk/client-s3';
-import { ReportUnreachableError } from '../report-source.js';
 import { nodeReadable } from './export-stream.js';
-import type { ObjectStore, StoredObject } from './object-store.js';
+import { unreachable, type ObjectStore, type ServiceFailure, type StoredObject } from './object-store.js';
 
 export const GCS_XML_ENDPOINT = 'https://storage.googleapis.com';
 
@@ -38,13 +37,11 @@ export interface S3StoreConfig {
   pageSize?: number;
 }
 
-function describeFailure(error: unknown): { reason: string; status?: number } {
-  if (error instanceof S3ServiceException) {
-    const status = error.$metadata.httpStatusCode;
-    return { reason: `${error.name}: ${error.message}${status ? `, HTTP ${status}` : ''}`, status };
-  }
-  return { reason: error instanceof Error ? error.message : String(error) };
-}
+const s3Failure: ServiceFailure = (error) => {
+  if (!(error instanceof S3ServiceException)) return undefined;
+  const status = error.$metadata.httpStatusCode;
+  return { reason: `${error.name}: ${error.message}${status ? `, HTTP ${status}` : ''}`, status };
+};
 
 class S3ObjectStore implements ObjectStore {
   private readonly client: S3Client;
@@ -88,16 +85,7 @@ class S3ObjectStore implements ObjectStore {
           })
         )
         .catch((error: unknown) => {
-          const { reason, status } = describeFailure(error);
-          const location = this.locationOf(prefix);
-          throw new ReportUnreachableError(
-            `${location}: cannot list the exports (${reason})`,
-            location,
-            status,
-            {
-              cause: error
-            }
-          );
+          throw unreachable(this.locationOf(prefix), 'cannot list the exports', error, s3Failure);
         });
       const contents = page.Contents ?? [];
       for (const item of contents) {
@@ -117,11 +105,7 @@ class S3ObjectStore implements ObjectStore {
       return nodeReadable(answer.Body, location);
     } catch (error) {
       if (error instanceof NoSuchKey) return undefined;
-      if (error instanceof ReportUnreachableError) throw error;
-      const { reason, status } = describeFailure(error);
-      throw new ReportUnreachableError(`${location}: cannot read it (${reason})`, location, status, {
-        cause: error
-      });
+      throw unreachable(location, 'cannot read it', error, s3Failure);
     }
   }
 }
