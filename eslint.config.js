@@ -5,7 +5,17 @@ import lwcConfig from '@salesforce/eslint-config-lwc/recommended.js';
 import jestPlugin from 'eslint-plugin-jest';
 
 export default [
-  { ignores: ['node_modules/**', 'coverage/**', '.sfdx/**', '.sf/**', '.data/**', '**/staticresources/**'] },
+  {
+    ignores: [
+      'node_modules/**',
+      'dist/**',
+      'coverage/**',
+      '.sfdx/**',
+      '.sf/**',
+      '.data/**',
+      '**/staticresources/**'
+    ]
+  },
 
   // Lightning Web Components: Salesforce's recommended rules.
   ...lwcConfig.map((config) => ({ ...config, files: ['force-app/**/lwc/**/*.js'] })),

@@ -8,7 +8,8 @@ import type { ImportReport, IntegrationExport } from '../salesforce/integration-
 
 /**
  * Reads a file written by `export`. `npm run engine -- integrations export > file.json` puts npm's own
- * banner (`> package@version engine` / `> tsx …`) before the JSON, so that banner is skipped.
+ * banners (`> package@version preengine` / `> tsc …`, `> package@version engine` / `> node …`) before the
+ * JSON, so they are skipped.
  */
 async function readExportFile(file: string): Promise<IntegrationExport> {
   const text = (await readFile(file, 'utf8')).replace(/^(\s*> [^\n]*\n)+/, '');

@@ -10,6 +10,7 @@ import { apiPath, postComposite, subrequestError } from './composite-request.js'
 import { bulkQueryPages, type BulkQueryOptions } from './bulk-query-pages.js';
 import { chunkInStatements, SoqlInChunker } from './soql-in-chunker.js';
 import { recordKey } from '../domain/keys.js';
+import { CompactCandidateIndex } from '../sync/match/compact-candidate-index.js';
 import type { CandidateIndex, CandidateRecord, KeyLookup, MatchSpec } from '../sync/target-org.js';
 
 function selectList(spec: MatchSpec): string[] {
@@ -51,7 +52,7 @@ export async function queryEveryPage(
   }
 }
 
-function addTo(index: CandidateIndex, candidate: CandidateRecord): void {
+function addTo(index: Map<string, CandidateRecord[]>, candidate: CandidateRecord): void {
   const list = index.get(candidate.key);
   if (list) list.push(candidate);
   else index.set(candidate.key, [candidate]);
@@ -105,7 +106,7 @@ export class SoqlMatcher implements KeyLookup {
   }
 
   async run(statements: string[]): Promise<CandidateIndex> {
-    const index: CandidateIndex = new Map();
+    const index = new Map<string, CandidateRecord[]>();
     const add = (record: Record<string, unknown>) => addTo(index, toCandidate(this.spec, record));
     if (statements.length === 1) {
       await queryEveryPage(this.conn, statements[0], add);
@@ -140,10 +141,11 @@ export async function loadObjectIndex(
   spec: MatchSpec,
   options: BulkQueryOptions
 ): Promise<CandidateIndex> {
-  const soql = `SELECT ${selectList(spec).join(', ')} FROM ${spec.objectName} WHERE ${spec.keyField.name} != null`;
-  const index: CandidateIndex = new Map();
+  const columns = selectList(spec);
+  const soql = `SELECT ${columns.join(', ')} FROM ${spec.objectName} WHERE ${spec.keyField.name} != null`;
+  const index = new CompactCandidateIndex(columns, (record) => toCandidate(spec, record));
   for await (const page of bulkQueryPages(conn, soql, options)) {
-    for (const record of page) addTo(index, toCandidate(spec, record));
+    for (const record of page) index.add(recordKey(record[spec.keyField.name], spec.keyField), record);
   }
   return index;
 }

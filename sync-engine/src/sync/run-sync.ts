@@ -234,7 +234,7 @@ class SyncRun {
     const stream = await openReportRows(source, this.integration);
 
     this.progress('matching');
-    await this.matchRows(stream, plan);
+    await this.matchRows(stream, plan, survey);
     this.guard.checkClears();
     // A run past the guard on "allow large changes once" has used it up, whether or not it needed it.
     this.largeChangesAllowed = this.integration.guard.allowOnce && !this.options.dryRun;
@@ -264,8 +264,11 @@ class SyncRun {
     return chosen;
   }
 
-  /** Validates and matches the rows batch by batch; each row is settled or queued for the write. */
-  private async matchRows(stream: ReportRowStream, plan: TargetPlan): Promise<void> {
+  /**
+   * Validates and matches the rows batch by batch; each row is settled or queued for the write. The report's
+   * keys are held in a registry sized once from the survey (its key bytes bound their UTF-8 bytes).
+   */
+  private async matchRows(stream: ReportRowStream, plan: TargetPlan, survey: ReportSurvey): Promise<void> {
     const objectName = this.integration.targetObject;
     const targetPlan = plan.objects.get(objectName)!;
     const rows = validRows(
@@ -275,7 +278,7 @@ class SyncRun {
         keyField: plan.keyField,
         mappings: this.integration.mappings,
         fields: targetPlan.fields,
-        keys: new ReportKeyRegistry()
+        keys: new ReportKeyRegistry({ keys: survey.rows, bytes: survey.keyBytes })
       },
       this.tally
     );

@@ -22,8 +22,12 @@ export interface CandidateRecord {
   convertedContactId?: string | null;
 }
 
-/** Candidates grouped by normalised key. */
-export type CandidateIndex = Map<string, CandidateRecord[]>;
+/** Candidates grouped by normalised key (a `Map`, or a Bulk query's compact index of the whole object). */
+export interface CandidateIndex {
+  get(key: string): CandidateRecord[] | undefined;
+  /** Distinct keys. */
+  readonly size: number;
+}
 
 /** What matching reads of an object: its key, the mapped fields, and what conversion and policy need. */
 export interface MatchSpec {

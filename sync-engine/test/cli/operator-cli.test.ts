@@ -124,9 +124,11 @@ describe('the operator CLI: accounts and Sandbox → Production promotion', () =
       blank: 'keep'
     });
     const path = join(dir, 'integrations.json');
-    // As `npm run engine -- integrations export --org sandbox > integrations.json` writes it: npm's banner first.
+    // As `npm run engine -- integrations export --org sandbox > integrations.json` writes it: npm's banners
+    // (the build first, then the engine) before the JSON.
     const npmBanner =
-      '\n> walkme-insights-salesforce@0.1.0 engine\n> tsx sync-engine/src/cli/main.ts integrations export --org sandbox\n\n';
+      '\n> walkme-insights-salesforce@0.1.0 preengine\n> tsc -b tsconfig.build.json\n\n' +
+      '\n> walkme-insights-salesforce@0.1.0 engine\n> node --max-old-space-size=1024 --max-semi-space-size=8 dist/cli/main.js integrations export --org sandbox\n\n';
     writeFileSync(path, npmBanner + JSON.stringify(file, null, 2));
 
     const imported = await runCli(['integrations', 'import', '--org', 'production', path], env);

@@ -82,4 +82,11 @@ describe('keys compared the way SOQL compares them', () => {
     odd.forEach((key, i) => assert.equal(registry.claim(key, 0), keys + 1 + i));
     assert.equal(registry.size, keys + odd.length);
   });
+
+  test('sized from a survey that guessed low, the registry grows past it and loses no key', () => {
+    const registry = new ReportKeyRegistry({ keys: 5_000, bytes: 10 });
+    for (let i = 0; i < 20_000; i += 1) assert.equal(registry.claim(`k${i}`, i + 1), undefined);
+    for (let i = 0; i < 20_000; i += 1) assert.equal(registry.claim(`k${i}`, 0), i + 1);
+    assert.equal(registry.size, 20_000);
+  });
 });
