@@ -10,6 +10,11 @@ export class DescribeCache {
 
   constructor(private readonly conn: Connection) {}
 
+  /** A describe this run already has (answered inside another call): the run's describe of it costs nothing. */
+  prime(objectName: string, info: ObjectInfo): void {
+    this.entries.set(objectName.toLowerCase(), Promise.resolve(info));
+  }
+
   describe(objectName: string): Promise<ObjectInfo> {
     const key = objectName.toLowerCase();
     let describe = this.entries.get(key);

@@ -1,7 +1,8 @@
 /**
  * Leaves the run's trace in the org (docs/data-model.md): the `WalkMe_Sync_Run__c` log record (created
  * Running, or the Queued one Run Now created moved to Running, then its final state), the rejected rows as
- * a CSV `ContentVersion` linked to it, and the integration's last-run fields — the closing in one call.
+ * a CSV `ContentVersion` linked to it, and the integration's last-run fields — the opening and the closing
+ * in one composite call each.
  */
 import type { Connection } from '@jsforce/jsforce-node';
 import { withTransientRetries } from './transient-retry.js';
@@ -16,6 +17,7 @@ import {
 import { stringify } from 'csv-stringify/sync';
 import type { RowOutcome, RunResult } from '../domain/run-result.js';
 import type { RunStart } from '../sync/target-org.js';
+import type { ObjectInfo } from '../domain/object-schema.js';
 
 const LOG_LIMIT = 131_072;
 const ERROR_SUMMARY_LIMIT = 32_768;
@@ -24,32 +26,19 @@ function clip(text: string, limit: number): string {
   return text.length <= limit ? text : `${text.slice(0, limit - 40)}\n… (truncated, ${text.length} chars)`;
 }
 
-async function saveOne(
+/**
+ * Opens the run: its record Running (the Queued one Run Now created moved on, or a new one) and, in the same
+ * composite call, the describes the run plans from — one call where it took one for each. "All sObject
+ * resources" may be Composite subrequests (REST API Developer Guide, "Send Multiple Requests Using Composite"),
+ * and the subrequests are independent (`allOrNone: false`), so a describe the org refuses leaves the record
+ * opened: that object is then described on its own, where jsforce names the failure. Moving a Queued record
+ * is sent again on a transient failure; creating one is not (it could make a second record).
+ */
+export async function recordRunStart(
   conn: Connection,
-  objectName: string,
-  record: Record<string, unknown>,
-  create: boolean
-): Promise<string> {
-  const sobject = conn.sobject(objectName);
-  // An update by Id is sent again on a transient failure; a create is not (it could make a second record).
-  const saved = create
-    ? await sobject.create(record)
-    : await withTransientRetries(conn, () => sobject.update(record as { Id: string }));
-  const result = saved as unknown as {
-    id?: string;
-    success: boolean;
-    errors?: Array<{ message: string; statusCode?: string }>;
-  };
-  if (!result.success) {
-    const error = result.errors?.[0];
-    throw new Error(
-      `Could not save ${objectName}: ${error?.statusCode ?? ''} ${error?.message ?? ''}`.trim()
-    );
-  }
-  return result.id ?? String(record.Id);
-}
-
-export async function recordRunStart(conn: Connection, start: RunStart): Promise<string> {
+  start: RunStart,
+  describe: string[]
+): Promise<{ runId: string; described: Map<string, ObjectInfo> }> {
   const fields = {
     Status__c: 'Running',
     Trigger__c: start.trigger,
@@ -61,8 +50,30 @@ export async function recordRunStart(conn: Connection, start: RunStart): Promise
     Engine_Heartbeat__c: start.startedAt.toISOString(),
     ...(start.integration.id ? { Integration__c: start.integration.id } : {})
   };
-  if (start.runId) return saveOne(conn, 'WalkMe_Sync_Run__c', { Id: start.runId, ...fields }, false);
-  return saveOne(conn, 'WalkMe_Sync_Run__c', fields, true);
+  const api = apiPath(conn);
+  const subrequests: Subrequest[] = [
+    start.runId
+      ? {
+          method: 'PATCH',
+          url: `${api}/sobjects/WalkMe_Sync_Run__c/${start.runId}`,
+          referenceId: 'run',
+          body: fields
+        }
+      : { method: 'POST', url: `${api}/sobjects/WalkMe_Sync_Run__c`, referenceId: 'run', body: fields },
+    ...describe.map((objectName, i): Subrequest => ({
+      method: 'GET',
+      url: `${api}/sobjects/${encodeURIComponent(objectName)}/describe`,
+      referenceId: `describe${i}`
+    }))
+  ];
+  const open = () => postComposite(conn, subrequests);
+  const [run, ...describes] = start.runId ? await withTransientRetries(conn, open) : await open();
+  if (run.httpStatusCode >= 400) throw refusal('WalkMe_Sync_Run__c', run);
+  const described = new Map<string, ObjectInfo>();
+  describes.forEach((answer, i) => {
+    if (answer.httpStatusCode < 400) described.set(describe[i], answer.body as ObjectInfo);
+  });
+  return { runId: start.runId ?? (run.body as { id: string }).id, described };
 }
 
 /**
@@ -119,7 +130,7 @@ async function attachedFile(conn: Connection, runId: string): Promise<string | u
   return found.records[0]?.Id;
 }
 
-/** The reason a saved subrequest refused, as `saveOne` says it. */
+/** The reason a subrequest saving a record was refused. */
 function refusal(objectName: string, result: SubrequestResult): Error {
   const error = subrequestError(result);
   return new Error(`Could not save ${objectName}: ${error.errorCode} ${error.message}`.trim());

@@ -1,7 +1,8 @@
 /**
  * The pipeline's `TargetOrg` on a jsforce connection: describes once per run, key lookups by URL-sized SOQL
  * (one per call, or five in a composite call) or one Bulk API 2.0 query, writes by sObject Collections (one or
- * five to a call) or one Bulk ingest job, the object's record count, and the run's log record.
+ * five to a call) or one Bulk ingest job, the object's record count, and the run's log record (opened in one
+ * composite call with the describes the run plans from).
  */
 import type { Connection } from '@jsforce/jsforce-node';
 import type { TargetOrg } from '../sync/target-org.js';
@@ -13,6 +14,7 @@ import { writeWithBulkIngest, writeWithCollections } from './record-writers.js';
 import { recordRunEnd, recordRunStart } from './run-recorder.js';
 import { lastRefreshFailure } from './connection-refresh.js';
 import { salesforceFailure } from './salesforce-errors.js';
+import { describedObjects } from '../sync/target-plan.js';
 
 /** The org of one run (describes are the run's own: see `DescribeCache`). */
 export function salesforceTargetOrg(conn: Connection): TargetOrg {
@@ -29,7 +31,11 @@ export function salesforceTargetOrg(conn: Connection): TargetOrg {
       writeWithCollections(conn, objectName, items, options, onResult),
     updateWithBulkIngest: (objectName, items, polling, onResult) =>
       writeWithBulkIngest(conn, objectName, items, polling, onResult),
-    openRunRecord: (start) => recordRunStart(conn, start),
+    openRunRecord: async (start) => {
+      const { runId, described } = await recordRunStart(conn, start, describedObjects(start.integration));
+      for (const [objectName, info] of described) cache.prime(objectName, info);
+      return runId;
+    },
     closeRunRecord: (runId, result, options) => recordRunEnd(conn, runId, result, options),
     failure: (error) => salesforceFailure(error, lastRefreshFailure(conn))
   };

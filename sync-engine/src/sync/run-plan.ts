@@ -17,8 +17,11 @@ import type { MatchWay, WriteWay } from '../domain/run-result.js';
 
 export type { MatchWay, WriteWay };
 
-/** Calls a run spends whatever the data: limits, describe, run record open and close, integration, file. */
-export const FIXED_RUN_CALLS = 6;
+/**
+ * Calls a run spends whatever the data: `/limits`, the run record's opening (one composite with the describes)
+ * and its closing (one composite with the integration's last-run fields and the rejected-rows file).
+ */
+export const FIXED_RUN_CALLS = 3;
 /** Encoded bytes a typical key literal takes in an IN list (an email, quoted, with its comma). */
 export const TYPICAL_KEY_BYTES = 40;
 /** Bytes of a lookup's query URL besides its IN list (the URL up to `?q=`, the select list, the WHERE). */

@@ -32,6 +32,11 @@ export function followsContacts(integration: IntegrationDefinition): boolean {
   );
 }
 
+/** The objects a run describes before it reads a row: the target, and Contact when it follows converted Leads. */
+export function describedObjects(integration: IntegrationDefinition): string[] {
+  return followsContacts(integration) ? [integration.targetObject, 'Contact'] : [integration.targetObject];
+}
+
 async function describe(org: TargetOrg, objectName: string): Promise<ObjectInfo> {
   try {
     return await org.describe(objectName);

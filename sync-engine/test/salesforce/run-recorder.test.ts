@@ -93,6 +93,23 @@ describe('the run trace in the org', () => {
     assert.equal(result.rejectedFileId, undefined);
     assert.equal(h.org.data.query('SELECT Id FROM ContentVersion').length, before);
   });
+
+  test('the run record opens in one composite call with the describes the run plans from', async () => {
+    loadLeads(h.org, [{ Email: 'packed@rr.test', LastName: 'Packed', Company: 'P' }]);
+    await writeReport(h.dir, 'rr3', [HEADER, ['packed@rr.test', '2026-11-02T08:00:00Z', '4', '']]);
+    const result = await runSync({
+      org: targetOrg(h.conn),
+      // Following converted Leads: Contact is described too, in the same call.
+      integration: integrationFor('rr3', { convertedLeadHandling: 'follow-to-contact' }),
+      source: h.source,
+      options: fastOptions()
+    });
+    assert.equal(result.status, 'Completed', result.log.join('\n'));
+    // /limits (which no composite may hold), the opening, one lookup, one write, the closing.
+    assert.deepEqual(result.callsByKind, { limits: 1, composite: 2, query: 1, collections: 1 });
+    const run = readRecord(h.org, 'WalkMe_Sync_Run__c', result.runId, ['Status__c', 'API_Calls__c']);
+    assert.equal(run.Status__c, 'Completed');
+  });
 });
 
 describe('the rejected rows CSV', () => {
