@@ -8,7 +8,7 @@ import type { Server } from 'node:http';
 import { loadConfig } from '../config.js';
 import { startEngine } from '../engine/start-engine.js';
 import { localUrl, newCliToken, readOperatorApiFile } from '../engine/operator-api-file.js';
-import { createLogger } from '../logging/logger.js';
+import { commandLogger } from '../logging/logger.js';
 import { createApp, listen } from '../server/app.js';
 import { OPERATOR_API } from '../server/operator-api.js';
 
@@ -78,7 +78,7 @@ export async function withEngineApi<T>(use: (api: EngineApi) => Promise<T>): Pro
   const config = loadConfig();
   const running = await runningEngine(config.dataDir);
   if (running) return await use(running);
-  const engine = await startEngine(config, { role: 'none', logger: createLogger({ level: 'warn' }) });
+  const engine = await startEngine(config, { role: 'none', logger: commandLogger() });
   let server: Server | undefined;
   try {
     const token = newCliToken();

@@ -5,7 +5,7 @@
  */
 import { loadConfig } from '../config.js';
 import { startEngine } from '../engine/start-engine.js';
-import { createLogger } from '../logging/logger.js';
+import { commandLogger } from '../logging/logger.js';
 import { AccountStore } from '../store/accounts.js';
 import { loadTokenCipher } from '../store/token-cipher.js';
 import type { CliCommand } from './cli-command.js';
@@ -33,7 +33,7 @@ export const keysCommand: CliCommand = {
     const engine = await startEngine(config, {
       role: 'none',
       checkKey: false,
-      logger: createLogger({ level: 'warn' })
+      logger: commandLogger()
     });
     try {
       const { store } = engine.ctx;

@@ -27,4 +27,12 @@ export function createLogger(options: { level?: string; destination?: pino.Desti
   );
 }
 
+/**
+ * The logger of an operator's command that opens the store itself: warnings only, on stderr, so that stdout
+ * holds just what the command prints (`reports --json > reports.json`).
+ */
+export function commandLogger(): Logger {
+  return createLogger({ level: 'warn', destination: pino.destination({ dest: 2, sync: true }) });
+}
+
 export type { Logger };
