@@ -14,7 +14,13 @@ import type { RunFailure } from '../domain/errors.js';
 import { describeSalesforceFailure } from './salesforce-errors.js';
 import { withTransientRetries } from './transient-retry.js';
 import { COLLECTION_SIZE } from '../domain/salesforce-limits.js';
-import type { BulkPolling, CollectionsOptions, WriteItem, WriteResult } from '../sync/target-org.js';
+import type {
+  BulkPolling,
+  CollectionsOptions,
+  RecordWrite,
+  WriteItem,
+  WriteResult
+} from '../sync/target-org.js';
 import { sleep } from '../domain/backoff.js';
 import { apiPath, postComposite, subrequestError } from './composite-request.js';
 
@@ -28,8 +34,8 @@ interface SaveResultLike {
 const STOPS_THE_RUN = new Set<RunFailure['kind']>(['revoked', 'quota']);
 
 /** Each record's result from its SaveResult (Collections answer them in the records' order). */
-function savedResults(batch: WriteItem[], results: SaveResultLike[]): WriteResult[] {
-  return batch.map((item, index) => {
+function savedResults(batch: RecordWrite[], results: SaveResultLike[]): WriteResult[] {
+  return batch.map(({ item }, index) => {
     const result = results[index];
     if (result?.success) return { id: item.id, ok: true };
     const error = result?.errors?.[0];
@@ -43,27 +49,38 @@ function savedResults(batch: WriteItem[], results: SaveResultLike[]): WriteResul
 }
 
 /** Every record of `batch` failed with the same reason (the call or its subrequest was refused). */
-function allFailed(batch: WriteItem[], statusCode: string, message: string): WriteResult[] {
-  return batch.map((item) => ({ id: item.id, ok: false, statusCode, message }));
+function allFailed(batch: RecordWrite[], statusCode: string, message: string): WriteResult[] {
+  return batch.map(({ item }) => ({ id: item.id, ok: false, statusCode, message }));
 }
 
 /**
  * Sends one call: a single Collections update, or up to five in one composite call (its subrequests each
- * `PATCH /composite/sobjects`, answered one by one). An update by Id is idempotent, so a transient failure
- * sends the call again.
+ * `PATCH /composite/sobjects`, answered one by one). A collection may hold records of several objects: each
+ * names its own in `attributes.type`, and Salesforce takes a run of one object as one of at most 10 chunks (the
+ * records come grouped by object, so a collection holds as many chunks as objects). An update by Id is
+ * idempotent, so a transient failure sends the call again.
  */
 async function writeGroup(
   conn: Connection,
-  objectName: string,
-  group: WriteItem[][],
+  group: RecordWrite[][],
   options: CollectionsOptions
 ): Promise<WriteResult[]> {
-  const recordsOf = (batch: WriteItem[]) => batch.map((item) => ({ Id: item.id, ...item.fields }));
+  const collection = (batch: RecordWrite[]) => ({
+    allOrNone: false,
+    records: batch.map(({ objectName, item }) => ({
+      attributes: { type: objectName },
+      Id: item.id,
+      ...item.fields
+    }))
+  });
   const send = async (): Promise<WriteResult[][]> => {
     if (group.length === 1) {
-      const results = (await conn
-        .sobject(objectName)
-        .update(recordsOf(group[0]), { allOrNone: false })) as unknown as SaveResultLike[];
+      const results = await conn.request<SaveResultLike[]>({
+        method: 'PATCH',
+        url: `${apiPath(conn)}/composite/sobjects`,
+        body: JSON.stringify(collection(group[0])),
+        headers: { 'content-type': 'application/json' }
+      });
       return [savedResults(group[0], results)];
     }
     const answers = await postComposite(
@@ -72,10 +89,7 @@ async function writeGroup(
         method: 'PATCH',
         url: `${apiPath(conn)}/composite/sobjects`,
         referenceId: `w${i}`,
-        body: {
-          allOrNone: false,
-          records: recordsOf(batch).map((record) => ({ attributes: { type: objectName }, ...record }))
-        }
+        body: collection(batch)
       }))
     );
     return answers.map((answer, i) => {
@@ -102,11 +116,11 @@ async function writeGroup(
 }
 
 /** `items` cut into calls: Collections of 200, `perCall` of them to a call. */
-function groupsOf(items: WriteItem[], perCall: number): WriteItem[][][] {
-  const groups: WriteItem[][][] = [];
+function groupsOf(items: RecordWrite[], perCall: number): RecordWrite[][][] {
+  const groups: RecordWrite[][][] = [];
   const perGroup = COLLECTION_SIZE * perCall;
   for (let start = 0; start < items.length; start += perGroup) {
-    const group: WriteItem[][] = [];
+    const group: RecordWrite[][] = [];
     for (let at = start; at < Math.min(items.length, start + perGroup); at += COLLECTION_SIZE) {
       group.push(items.slice(at, Math.min(at + COLLECTION_SIZE, start + perGroup)));
     }
@@ -116,19 +130,18 @@ function groupsOf(items: WriteItem[], perCall: number): WriteItem[][][] {
 }
 
 /**
- * Writes `items` with sObject Collections (`options.perCall` of them in one composite call) and reports each
+ * Writes `writes` with sObject Collections (`options.perCall` of them in one composite call) and reports each
  * record's result through `onResult`.
  */
 export async function writeWithCollections(
   conn: Connection,
-  objectName: string,
-  items: WriteItem[],
+  writes: RecordWrite[],
   options: CollectionsOptions,
   onResult: (result: WriteResult) => void
 ): Promise<void> {
-  const batches = groupsOf(items, options.perCall);
-  let locked: WriteItem[] = [];
-  const byId = new Map(items.map((item) => [item.id, item]));
+  const batches = groupsOf(writes, options.perCall);
+  let locked: RecordWrite[] = [];
+  const byId = new Map(writes.map((write) => [write.item.id, write]));
   const settle = (results: WriteResult[], retryable: boolean) => {
     for (const result of results) {
       if (retryable && !result.ok && result.statusCode === LOCK_CODE) locked.push(byId.get(result.id)!);
@@ -141,7 +154,7 @@ export async function writeWithCollections(
     while (stop === undefined && !options.signal?.aborted && next < batches.length) {
       const batch = batches[next++];
       try {
-        settle(await writeGroup(conn, objectName, batch, options), options.lockRetries > 0);
+        settle(await writeGroup(conn, batch, options), options.lockRetries > 0);
       } catch (error) {
         stop ??= error;
       }
@@ -159,7 +172,7 @@ export async function writeWithCollections(
     const retrying = locked;
     locked = [];
     for (const group of groupsOf(retrying, options.perCall)) {
-      settle(await writeGroup(conn, objectName, group, options), attempt < options.lockRetries);
+      settle(await writeGroup(conn, group, options), attempt < options.lockRetries);
     }
   }
 }

@@ -27,8 +27,8 @@ export function salesforceTargetOrg(conn: Connection): TargetOrg {
     keyLookup: (spec, options) => new SoqlMatcher(conn, spec, options.maxUrlBytes, options.perCall),
     objectIndex: (spec, polling) => loadObjectIndex(conn, spec, polling),
     findByIds: (spec, ids, maxUrlBytes) => queryByIds(conn, spec, ids, maxUrlBytes),
-    updateWithCollections: (objectName, items, options, onResult) =>
-      writeWithCollections(conn, objectName, items, options, onResult),
+    updateWithCollections: (writes, options, onResult) =>
+      writeWithCollections(conn, writes, options, onResult),
     updateWithBulkIngest: (objectName, items, polling, onResult) =>
       writeWithBulkIngest(conn, objectName, items, polling, onResult),
     openRunRecord: async (start) => {

@@ -66,6 +66,12 @@ export interface WriteItem {
   fields: Record<string, JsonFieldValue>;
 }
 
+/** A record to write, with its object: one sObject Collections call takes records of several objects. */
+export interface RecordWrite {
+  objectName: string;
+  item: WriteItem;
+}
+
 export type WriteResult =
   { id: string; ok: true } | { id: string; ok: false; statusCode: string; message: string };
 
@@ -117,10 +123,9 @@ export interface TargetOrg {
   /** Every record of the object that has a key, in one Bulk API 2.0 query job. */
   objectIndex(spec: MatchSpec, polling: BulkPolling): Promise<CandidateIndex>;
   findByIds(spec: MatchSpec, ids: string[], maxUrlBytes?: number): Promise<Map<string, CandidateRecord>>;
-  /** Each record's result through `onResult`; never throws for a record. */
+  /** Each record's result through `onResult`; never throws for a record. Records of one object come together. */
   updateWithCollections(
-    objectName: string,
-    items: WriteItem[],
+    writes: RecordWrite[],
     options: CollectionsOptions,
     onResult: (result: WriteResult) => void
   ): Promise<void>;

@@ -107,7 +107,7 @@ describe('the run trace in the org', () => {
     assert.equal(result.status, 'Completed', result.log.join('\n'));
     // /limits (which no composite may hold), the opening, one lookup, one write, the closing.
     assert.deepEqual(result.callsByKind, { limits: 1, composite: 2, query: 1, collections: 1 });
-    const run = readRecord(h.org, 'WalkMe_Sync_Run__c', result.runId, ['Status__c', 'API_Calls__c']);
+    const run = readRecord(h.org, 'WalkMe_Sync_Run__c', result.runId!, ['Status__c', 'API_Calls__c']);
     assert.equal(run.Status__c, 'Completed');
   });
 });

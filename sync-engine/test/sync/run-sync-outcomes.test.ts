@@ -262,6 +262,40 @@ describe('runSync: outcomes against the org emulator', () => {
     );
   });
 
+  test('a Lead and the Contact a converted Lead became are written in one sObject Collections call', async () => {
+    const [contactId] = h.org.data
+      .load('Contact', [{ LastName: 'Became', Email: 'became@o4b.test' }])
+      .map((record) => record.Id);
+    const [converted, lead] = loadLeads(h.org, [
+      { Email: 'became@o4b.test', IsConverted: true, ConvertedContactId: contactId },
+      { Email: 'still@o4b.test' }
+    ]);
+    await writeReport(h.dir, 'o4b', [
+      HEADER,
+      ['became@o4b.test', '', '8', ''],
+      ['still@o4b.test', '', '9', '']
+    ]);
+    const result = await runSync({
+      org: targetOrg(h.conn),
+      integration: integrationFor('o4b', { convertedLeadHandling: 'follow-to-contact' }),
+      source: h.source,
+      options: fastOptions()
+    });
+    assert.equal(result.counts.updated, 2, result.log.join('\n'));
+    assert.equal(result.callsByKind?.collections, 1, JSON.stringify(result.callsByKind));
+    assert.ok(
+      result.log.some((line) =>
+        line.endsWith(' Writing 1 Contact and 1 Lead records with sObject Collections.')
+      ),
+      result.log.join('\n')
+    );
+    const logins = (objectName: string, id: string) =>
+      readRecord(h.org, objectName, id, ['WalkMe_Logins_Last_30_Days__c']).WalkMe_Logins_Last_30_Days__c;
+    assert.equal(logins('Contact', contactId), 8);
+    assert.equal(logins('Lead', lead), 9);
+    assert.notEqual(logins('Lead', converted), 8, 'a converted Lead is not written');
+  });
+
   test('a dry run reports what would change, writes no record, records the run', async () => {
     const [id] = loadLeads(h.org, [{ Email: 'dry@o5.test', WalkMe_Logins_Last_30_Days__c: 1 }]);
     await writeReport(h.dir, 'o5', [HEADER, ['dry@o5.test', '', '3', '']]);

@@ -4,7 +4,7 @@
  * every record on a full run). A value left undefined (a blank cell kept) is neither compared nor sent.
  * `WalkMe_Last_Synced__c`, when mapped, is stamped only on records written.
  */
-import type { WriteItem } from '../target-org.js';
+import type { RecordWrite, WriteItem } from '../target-org.js';
 import type { ValidRow } from '../row-validation.js';
 import type { FieldChange } from '../../domain/run-result.js';
 import type { FieldMapping } from '../../domain/integration.js';
@@ -12,10 +12,7 @@ import type { Target } from '../match/match-targets.js';
 import type { ObjectPlan } from '../target-plan.js';
 import { valuesDiffer } from './value-diff.js';
 
-export interface RecordWrite {
-  objectName: string;
-  item: WriteItem;
-}
+export type { RecordWrite };
 
 export interface ChangeRules {
   mappings: FieldMapping[];

@@ -64,23 +64,20 @@ export class WriteQueue {
     }
   }
 
-  /** Writes every queued record; `onResult` follows progress. */
+  /**
+   * Writes every queued record; `onResult` follows progress. A Bulk ingest job takes one object, so each object
+   * has its own; sObject Collections take records of several objects in one call ("The list can contain objects
+   * of different types": REST API Developer Guide, "Update Records Using sObject Collections"), so the objects'
+   * records go one after the other, in as few calls as their total needs.
+   */
   async writeAll(org: TargetOrg, settings: WriteSettings, log: RunLog, onResult: () => void): Promise<void> {
-    for (const [objectName, items] of this.itemsByObject) {
-      log.note(
-        `Writing ${items.length} ${objectName} records with ${
-          settings.bulk
-            ? 'one Bulk API 2.0 job'
-            : settings.collections.perCall > 1
-              ? `sObject Collections, ${settings.collections.perCall} to a composite call`
-              : 'sObject Collections'
-        }.`
-      );
-      const settle = (result: WriteResult) => {
-        this.settle(result);
-        onResult();
-      };
-      if (settings.bulk) {
+    const settle = (result: WriteResult) => {
+      this.settle(result);
+      onResult();
+    };
+    if (settings.bulk) {
+      for (const [objectName, items] of this.itemsByObject) {
+        log.note(`Writing ${items.length} ${objectName} records with one Bulk API 2.0 job.`);
         const { pendingJobId } = await org.updateWithBulkIngest(
           objectName,
           items,
@@ -89,9 +86,17 @@ export class WriteQueue {
         );
         if (pendingJobId)
           this.unsettledJobs.push({ jobId: pendingJobId, objectName, ids: items.map((i) => i.id) });
-      } else {
-        await org.updateWithCollections(objectName, items, settings.collections, settle);
       }
+    } else {
+      const perCall = settings.collections.perCall;
+      const counts = [...this.itemsByObject].map(([objectName, items]) => `${items.length} ${objectName}`);
+      log.note(
+        `Writing ${counts.join(' and ')} records with sObject Collections${perCall > 1 ? `, ${perCall} to a composite call` : ''}.`
+      );
+      const writes = [...this.itemsByObject].flatMap(([objectName, items]) =>
+        items.map((item) => ({ objectName, item }))
+      );
+      await org.updateWithCollections(writes, settings.collections, settle);
     }
     this.itemsByObject.clear();
     this.settleMissing();

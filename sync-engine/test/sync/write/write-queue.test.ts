@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { OutcomeTally } from '../../../src/sync/outcome-tally.js';
 import { RunLog } from '../../../src/sync/run-log.js';
 import { WriteQueue } from '../../../src/sync/write/write-queue.js';
-import type { TargetOrg, WriteItem, WriteResult } from '../../../src/sync/target-org.js';
+import type { RecordWrite, TargetOrg, WriteResult } from '../../../src/sync/target-org.js';
 
 const write = (id: string) => ({ objectName: 'Lead', item: { id, fields: { F__c: 1 } } });
 
@@ -15,12 +15,11 @@ const write = (id: string) => ({ objectName: 'Lead', item: { id, fields: { F__c:
 function orgAnsweringAllBut(silent: string): TargetOrg {
   return {
     async updateWithCollections(
-      _objectName: string,
-      items: WriteItem[],
+      writes: RecordWrite[],
       _options: unknown,
       onResult: (result: WriteResult) => void
     ) {
-      for (const item of items) if (item.id !== silent) onResult({ id: item.id, ok: true });
+      for (const { item } of writes) if (item.id !== silent) onResult({ id: item.id, ok: true });
     }
   } as unknown as TargetOrg;
 }
