@@ -9,6 +9,7 @@ export default [
     ignores: [
       'node_modules/**',
       'dist/**',
+      'preview/dist/**',
       'coverage/**',
       '.sfdx/**',
       '.sf/**',
@@ -26,13 +27,13 @@ export default [
     rules: { ...jestPlugin.configs.recommended.rules, '@lwc/lwc/no-unexpected-wire-adapter-usages': 'off' }
   },
 
-  // The sync engine: strict TypeScript.
+  // The sync engine and the preview's server side: strict TypeScript.
   ...tseslint.configs.recommended.map((config) => ({
     ...config,
-    files: ['sync-engine/**/*.ts', 'scripts/**/*.ts']
+    files: ['sync-engine/**/*.ts', 'scripts/**/*.ts', 'preview/**/*.ts']
   })),
   {
-    files: ['sync-engine/**/*.ts', 'scripts/**/*.ts'],
+    files: ['sync-engine/**/*.ts', 'scripts/**/*.ts', 'preview/**/*.ts'],
     languageOptions: { globals: globals.node },
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
@@ -57,6 +58,13 @@ export default [
         }
       ]
     }
+  },
+
+  // The preview's page code, compiled for the browser with the components (preview/build.ts).
+  {
+    files: ['preview/client/**/*.js'],
+    ...js.configs.recommended,
+    languageOptions: { globals: globals.browser, sourceType: 'module' }
   },
 
   // Tool configuration and developer scripts.

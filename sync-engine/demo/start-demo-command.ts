@@ -1,100 +1,13 @@
 /**
- * `start` (`npm start`, `npm run demo -- start`): the whole system on embedded defaults. The Insights emulator with the sample
- * reports, the org emulator (Production and Sandbox, auto-approving OAuth, data kept in the data folder), the
- * engine on PGlite; the Sandbox connected through the real OAuth flow, the catalog pushed, the sample
- * integration created if absent and run once; then it keeps serving (`--once`: exits after the run).
+ * `start` (`npm start`, `npm run demo -- start`): the whole system on embedded defaults (demo-system.ts), then
+ * it keeps serving (`--once`: exits after the run).
  */
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { pino } from 'pino';
-import { loadConfig, type EngineConfig } from '../src/config.js';
-import { startInsightsEmulator } from '../emulators/insights/start.js';
-import { startOrgEmulator, type OrgHandle } from '../emulators/org/start.js';
-import { requestRun } from '../src/scheduler/run-requests.js';
-import { startEngine, type Engine } from '../src/engine/start-engine.js';
-import { createLogger } from '../src/logging/logger.js';
-import type { RunRecord } from '../src/store/runs.js';
-import { connectThroughBrowser } from './browser-oauth.js';
+import { loadConfig } from '../src/config.js';
 import type { CliCommand } from '../src/cli/cli-command.js';
 import { parseArgs } from '../src/cli/cli-command.js';
-import { ensureSampleIntegration } from './demo-environment.js';
 import { exitIfLingering, serveUntilSignal } from '../src/cli/serve-until-signal.js';
-
-/** Connects the org unless a working connection to it is already stored. */
-async function ensureConnected(engine: Engine, org: OrgHandle): Promise<string> {
-  const existing = await engine.ctx.store.accounts.get(org.orgId);
-  if (existing?.status === 'connected') {
-    try {
-      await engine.ctx.orgs.get(org.orgId);
-      return 'already connected';
-    } catch {
-      // The stored token no longer works (e.g. the emulator's data was reset): connect again.
-    }
-  }
-  const flow = await connectThroughBrowser(engine.url!, org.name, org.loginUrl);
-  if (flow.status !== 200) {
-    throw new Error(
-      `Connecting the ${org.name} org failed (${flow.status}): ${flow.body.replace(/<[^>]+>/g, ' ')}`
-    );
-  }
-  await engine.scheduler.setups.get(org.orgId);
-  return 'connected through OAuth';
-}
-
-async function waitForRun(engine: Engine, runId: string, timeoutMs = 120_000): Promise<RunRecord> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const run = (await engine.ctx.store.runs.get(runId))!;
-    if (!['Queued', 'Running'].includes(run.status)) return run;
-    if (Date.now() > deadline) throw new Error(`The run did not finish within ${timeoutMs / 1000} s.`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
-
-export function runSummary(run: RunRecord): string {
-  const c = run.counts;
-  const seconds = run.startedAt && run.endedAt ? (run.endedAt.getTime() - run.startedAt.getTime()) / 1000 : 0;
-  const rows: Array<[string, string]> = [
-    ['Status', run.status],
-    ...(c
-      ? (['read', 'updated', 'unchanged', 'unmatched', 'ambiguous', 'invalid', 'failed'] as const).map(
-          (k): [string, string] => [
-            k === 'read' ? 'Rows read' : k[0]!.toUpperCase() + k.slice(1),
-            String(c[k])
-          ]
-        )
-      : []),
-    ['API calls', String(run.apiCalls ?? 0)],
-    ['Time', `${seconds.toFixed(2)} s`]
-  ];
-  const lines = rows.map(([k, v]) => `  ${k.padEnd(10)} ${v}`);
-  if (run.error) lines.push(`  Error      ${run.error}`);
-  return lines.join('\n');
-}
-
-/** The emulators on fixed ports, with a message that says what to do when one is taken. */
-async function startEmulators(port: number, persistFile: string) {
-  try {
-    const insights = await startInsightsEmulator({ port: port + 10 });
-    try {
-      const orgs = await startOrgEmulator({
-        ports: { production: port, sandbox: port + 1 },
-        autoApprove: true,
-        persistFile
-      });
-      return { insights, orgs };
-    } catch (error) {
-      await insights.stop();
-      throw error;
-    }
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
-    throw new Error(
-      `${(error as Error).message}: ports ${port}, ${port + 1} and ${port + 10} are needed. ` +
-        'Is `npm run emulator` or another `npm start` running? Stop it, or choose other ports with `npm start -- --port N`.'
-    );
-  }
-}
+import { demoPorts, startDemoSystem } from './demo-system.js';
+import { previewPort } from './preview-port.js';
 
 export const startDemoCommand: CliCommand = {
   name: 'start',
@@ -102,72 +15,19 @@ export const startDemoCommand: CliCommand = {
   summary: 'npm start: emulators + engine on PGlite, Sandbox connected, sample integration run once',
   async run(args) {
     const { flags, values } = parseArgs(args, { values: ['port'], flags: ['once'] });
-    // The same ports as `npm run emulator`: Production on N, Sandbox on N+1, Insights on N+10.
-    const port = Number(values.get('port') ?? 4010);
-    if (!Number.isInteger(port) || port < 1 || port > 65_525)
-      throw new Error(`--port ${values.get('port')}: not a port.`);
+    const ports = demoPorts(values.get('port'));
     const base = loadConfig();
-    mkdirSync(base.dataDir, { recursive: true });
+    const lightningPort = previewPort();
     const out = (line = '') => process.stdout.write(line + '\n');
-    const { insights, orgs } = await startEmulators(port, join(base.dataDir, 'org-emulator.json'));
-    const { sandbox, production } = orgs.orgs;
-    const config: EngineConfig = {
-      ...base,
-      oauth: {
-        production: {
-          loginUrl: production.loginUrl,
-          clientId: production.clientId,
-          clientSecret: production.clientSecret
-        },
-        sandbox: {
-          loginUrl: sandbox.loginUrl,
-          clientId: sandbox.clientId,
-          clientSecret: sandbox.clientSecret
-        }
-      },
-      reports: {
-        insights: { clientId: insights.clientId, clientSecret: insights.clientSecret, baseUrl: insights.url }
-      }
-    };
-    const logFile = join(base.dataDir, 'engine.log');
-    const logger = createLogger({
-      level: base.logLevel,
-      destination: pino.destination({ dest: logFile, sync: false })
-    });
-    let engine: Engine | undefined;
-    const stopAll = async () => {
-      await engine?.stop();
-      await orgs.stop();
-      await insights.stop();
-    };
+    const { engine, orgs, insights, firstRun, stop } = await startDemoSystem(base, ports, out);
+    if (flags.has('once')) {
+      await stop();
+      const code = firstRun.status === 'Failed' ? 1 : 0;
+      exitIfLingering(code);
+      return code;
+    }
+    const { production, sandbox } = orgs.orgs;
     try {
-      engine = await startEngine(config, { role: 'all', logger, demoOperator: true });
-      out(`Engine ${engine.url} (PGlite in ${base.dataDir}; JSON log ${logFile})`);
-      out(`Sandbox: ${await ensureConnected(engine, sandbox)} (${sandbox.orgId})`);
-      const reports = await engine.ctx.store.catalog.list();
-      out(`Report catalog pushed to the Sandbox: ${reports.length} reports`);
-      const conn = await engine.ctx.orgs.get(sandbox.orgId);
-      const integration = await ensureSampleIntegration(conn);
-      await engine.scheduler.refreshOrg(sandbox.orgId);
-      out(`Integration: ${integration.name} (${integration.id})`);
-      const { run } = await requestRun(engine.ctx, engine.boss, {
-        orgId: sandbox.orgId,
-        integrationId: integration.id!,
-        integrationName: integration.name,
-        trigger: 'Manual',
-        requestKey: `start-demo:${new Date().toISOString()}`
-      });
-      const finished = await waitForRun(engine, run.id);
-      out();
-      out(`Run of "${integration.name}":`);
-      out(runSummary(finished));
-      out();
-      if (flags.has('once')) {
-        await stopAll();
-        const code = finished.status === 'Failed' ? 1 : 0;
-        exitIfLingering(code);
-        return code;
-      }
       out(`Console          ${engine.url}/`);
       out(`Health, metrics  ${engine.url}/healthz  ${engine.url}/metrics`);
       out(
@@ -176,10 +36,15 @@ export const startDemoCommand: CliCommand = {
       for (const org of [production, sandbox]) {
         out(`${org.name.padEnd(16)} ${org.loginUrl}  (user ${org.username}, password ${org.password})`);
       }
+      const previewCommand =
+        ports.production === 4010 ? 'npm run preview' : `npm run preview -- --port ${ports.production}`;
+      out(
+        `Lightning app    http://localhost:${lightningPort}/  (run \`${previewCommand}\`: it joins this demo)`
+      );
       out('Press Ctrl+C to stop.');
-      return await serveUntilSignal(stopAll);
+      return await serveUntilSignal(stop);
     } catch (error) {
-      await stopAll().catch(() => undefined);
+      await stop().catch(() => undefined);
       throw error;
     }
   }

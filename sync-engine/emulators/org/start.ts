@@ -27,6 +27,12 @@ const DEFAULT_OBJECTS_DIR = fileURLToPath(
 
 export type OrgName = 'production' | 'sandbox';
 
+/** The admin user of each org, who auto-approve signs in as and scripts log in as (password DEFAULT_PASSWORD). */
+export const ADMIN_USERNAMES: Record<OrgName, string> = {
+  production: 'admin@acme.example',
+  sandbox: 'admin@acme.example.sandbox'
+};
+
 export interface SeedInput {
   /** Leads and Contacts of the sample population: its first N users, or given users. */
   population?: number | SampleUser[];
@@ -206,14 +212,14 @@ export async function startOrgEmulator(options: OrgEmulatorOptions = {}): Promis
       number: 1,
       name: 'production',
       isSandbox: false,
-      username: 'admin@acme.example'
+      username: ADMIN_USERNAMES.production
     }),
     sandbox: new EmulatedOrg({
       ...common,
       number: 2,
       name: 'sandbox',
       isSandbox: true,
-      username: 'admin@acme.example.sandbox'
+      username: ADMIN_USERNAMES.sandbox
     })
   };
   const persisted =
