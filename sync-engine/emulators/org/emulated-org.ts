@@ -342,6 +342,7 @@ export class EmulatedOrg {
       const table = this.records.store.table(objectName);
       if (objectName === 'User' || objectName === 'PermissionSetAssignment') table.clear();
       for (const row of rows) table.insert(row);
+      this.records.restored(objectName, rows);
     }
     this.records.ids.counter = Math.max(this.records.ids.counter, snapshot.idCounter);
     if (snapshot.refreshTokens) this.tokens.restoreRefreshTokens(snapshot.refreshTokens);

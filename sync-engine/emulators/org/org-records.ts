@@ -474,6 +474,25 @@ export class OrgRecords implements OrgData {
     return format.replace(/\{(0+)\}/, (_, zeros: string) => String(n).padStart(zeros.length, '0'));
   }
 
+  /** Records put back from a snapshot: the auto-numbers they hold are passed, as `load` passes them. */
+  restored(objectName: string, rows: StoredRecord[]): void {
+    const def = this.object(objectName);
+    if (!def.fieldIndex.get('name')?.autoNumber) return;
+    for (const row of rows) if (row.Name) this.passAutoNumber(def, String(row.Name));
+  }
+
+  /**
+   * A loaded record keeps its auto-number (a restored org, a migration): the next one the org gives follows
+   * the highest loaded, as Salesforce's own counter does, so no two records share a Name.
+   */
+  private passAutoNumber(def: ObjectDef, name: string): void {
+    const format = def.fieldIndex.get('name')?.displayFormat ?? '{0}';
+    const [before, after] = format.split(/\{0+\}/).map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+    const n = new RegExp(`^${before}(\\d+)${after ?? ''}$`).exec(name)?.[1];
+    if (n !== undefined && Number(n) > (this.autoNumbers.get(def.name) ?? 0))
+      this.autoNumbers.set(def.name, Number(n));
+  }
+
   /** Marks a record deleted (`DELETE …/sobjects/{type}/{id}`). */
   delete(objectName: string, rawId: string): void {
     const def = this.object(objectName);
@@ -503,7 +522,10 @@ export class OrgRecords implements OrgData {
       const id = typeof values.Id === 'string' ? values.Id : undefined;
       delete values.Id;
       const record = this.newRecord(def, values, id);
-      if (def.fieldIndex.get('name')?.autoNumber && !record.Name) record.Name = this.nextAutoNumber(def);
+      if (def.fieldIndex.get('name')?.autoNumber) {
+        if (record.Name) this.passAutoNumber(def, String(record.Name));
+        else record.Name = this.nextAutoNumber(def);
+      }
       table.insert(record);
       return record;
     });

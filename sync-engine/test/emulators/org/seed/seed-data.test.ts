@@ -75,6 +75,22 @@ describe('org emulator seeding', () => {
     }
   });
 
+  test('auto-numbers go on from the highest restored one: no two run records share a Name', async () => {
+    const file = join(dir, 'persist-numbers.json');
+    const first = await startOrgEmulator({ seed: false, persistFile: file });
+    const run = { Status__c: 'Completed', Trigger__c: 'Manual' };
+    const [one, two] = first.orgs.production.data.load('WalkMe_Sync_Run__c', [run, run]);
+    assert.deepEqual([one.Name, two.Name], ['RUN-000001', 'RUN-000002']);
+    await first.stop();
+    const second = await startOrgEmulator({ persistFile: file });
+    try {
+      const [three] = second.orgs.production.data.load('WalkMe_Sync_Run__c', [run]);
+      assert.equal(three.Name, 'RUN-000003');
+    } finally {
+      await second.stop();
+    }
+  });
+
   test('refresh tokens and retained events persist too: a connected app stays connected across restarts', async () => {
     const file = join(dir, 'persist-tokens.json');
     const first = await startOrgEmulator({ seed: false, persistFile: file });
