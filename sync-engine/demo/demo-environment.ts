@@ -49,13 +49,20 @@ export async function startDemoEnvironment(org: OrgName): Promise<DemoEnvironmen
   }
 }
 
-/** Creates the sample integration in the org when no integration has its name. */
+/**
+ * Creates the sample integration in the org when no integration has its name, on the org's engine connection
+ * when the engine has recorded one (as the wizard saves it, so the list shows its environment).
+ */
 export async function ensureSampleIntegration(connection: Connection): Promise<IntegrationDefinition> {
   const existing = await findIntegration(connection, SAMPLE_INTEGRATION.name);
   if (existing) return existing;
-  const created = (await connection
-    .sobject('WalkMe_Integration__c')
-    .create(toIntegrationRecord(SAMPLE_INTEGRATION))) as unknown as { id: string; success: boolean };
+  const { records } = await connection.query<{ Id: string }>(
+    'SELECT Id FROM WalkMe_Connection__c ORDER BY CreatedDate LIMIT 1'
+  );
+  const created = (await connection.sobject('WalkMe_Integration__c').create({
+    ...toIntegrationRecord(SAMPLE_INTEGRATION),
+    ...(records[0] ? { Connection__c: records[0].Id } : {})
+  })) as unknown as { id: string; success: boolean };
   if (!created.success) throw new Error('Could not create the sample integration in the org.');
   return { ...SAMPLE_INTEGRATION, id: created.id };
 }
