@@ -1,7 +1,8 @@
 /**
  * `npm run bench`: API calls against the floor Salesforce's documented APIs allow (docs/performance.md), per
  * scenario, with every way to match and every way to write side by side on the same data; then a 1,000,000-row
- * run in a child process for memory. Each scenario runs against its own emulated org (+20 ms per call):
+ * run in a child process for memory, and Run Now's latency over 20 presses (run-now-latency.ts). Each scenario
+ * runs against its own emulated org (+20 ms per call):
  * - the engine's own plan, a real run;
  * - each way to match, forced, as a dry run (matching and bookkeeping only);
  * - each way to write, forced, as a real run (the changed records are put back between runs, outside the API).
@@ -25,6 +26,7 @@ import type { IntegrationDefinition } from '../src/domain/integration.js';
 import type { MatchWay, RunResult, WriteWay } from '../src/domain/run-result.js';
 import { surveyReport } from '../src/sync/report-reading.js';
 import { floorCalls, type Floor } from './floor.js';
+import { runNowLatency } from './run-now-latency.js';
 import { SAMPLE_INTEGRATION } from '../demo/sample-integration.js';
 import {
   BENCH_HEADER,
@@ -38,6 +40,8 @@ import {
 const LATENCY_MS = 20;
 const MEMORY_ROWS = 1_000_000;
 const MEMORY_TARGET_MB = 256;
+const RUN_NOW_PRESSES = 20;
+const RUN_NOW_TARGET_MS = 250;
 const MATCH_WAYS: MatchWay[] = ['soql', 'soql-composite', 'bulk-query'];
 const WRITE_WAYS: WriteWay[] = ['collections', 'collections-composite', 'bulk-ingest'];
 const OPTIONS: RunOptions = { bulkPolling: { pollInterval: 500, pollTimeout: 600_000 } };
@@ -314,7 +318,7 @@ function table(s: ScenarioFigures): string {
 /** `npm run bench -- --only <part>`: one part of the bench (a scenario's name, demo, memory or run-now). */
 function chosenParts(): (part: string) => boolean {
   const { values } = parseArgs({ options: { only: { type: 'string', multiple: true } }, strict: true });
-  const known = [...SCENARIOS.map((s) => s.name), 'demo', 'memory'];
+  const known = [...SCENARIOS.map((s) => s.name), 'demo', 'memory', 'run-now'];
   for (const part of values.only ?? [])
     if (!known.includes(part))
       throw new Error(`--only ${part}: not a part of the bench (${known.join(', ')})`);
@@ -341,6 +345,11 @@ async function main(): Promise<void> {
       process.stdout.write(
         `Memory: ${MEMORY_ROWS} rows in a child process (compiled engine, npm run engine's Node options): peak RSS ${memory.peakRssMb} MB (target ≤ ${MEMORY_TARGET_MB}), ${memory.seconds.toFixed(1)} s, ${Math.round(MEMORY_ROWS / memory.seconds)} rows/s, ${memory.apiCalls} calls, ${memory.status}\n`
       );
+    const runNow = wanted('run-now') ? await runNowLatency(RUN_NOW_PRESSES) : undefined;
+    if (runNow)
+      process.stdout.write(
+        `Run Now: ${runNow.presses} presses, from the event to the run record Running: p50 ${runNow.p50Ms} ms, p95 ${runNow.p95Ms} ms (target ≤ ${RUN_NOW_TARGET_MS}), max ${runNow.maxMs} ms\n`
+      );
     process.stdout.write(
       `${JSON.stringify({
         scenarios: figures.map((s) => ({
@@ -353,7 +362,8 @@ async function main(): Promise<void> {
           rowsPerSecond: Math.round(s.rows / s.engine.seconds),
           ways: Object.fromEntries(s.ways.map((way) => [way.label, way.result.apiCalls]))
         })),
-        ...(memory ? { peakRssMb: memory.peakRssMb, memoryTargetMb: MEMORY_TARGET_MB } : {})
+        ...(memory ? { peakRssMb: memory.peakRssMb, memoryTargetMb: MEMORY_TARGET_MB } : {}),
+        ...(runNow ? { runNow: { ...runNow, targetP95Ms: RUN_NOW_TARGET_MS } } : {})
       })}\n`
     );
   } finally {

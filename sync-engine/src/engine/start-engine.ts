@@ -175,7 +175,8 @@ export async function startEngine(config: EngineConfig, options: EngineOptions):
   const boss = await startBoss(db, {
     databaseUrl: config.databaseUrl,
     runHeartbeatSeconds: options.runHeartbeatSeconds ?? config.scheduler.runHeartbeatSeconds,
-    superviseIntervalSeconds: options.superviseIntervalSeconds ?? config.scheduler.superviseSeconds
+    superviseIntervalSeconds: options.superviseIntervalSeconds ?? config.scheduler.superviseSeconds,
+    onWarning: (warning) => logger.warn({ data: warning.data }, `job queue: ${warning.message}`)
   });
   boss.on('error', (error) => logger.error({ err: String(error) }, 'job queue error'));
   const worker = new RunWorker(ctx, boss, { localConcurrency: options.concurrency });

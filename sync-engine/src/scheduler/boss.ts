@@ -19,22 +19,36 @@ export interface BossOptions {
   /** Seconds without a heartbeat after which a run's job is retried by another worker (pg-boss minimum 10). */
   runHeartbeatSeconds: number;
   superviseIntervalSeconds: number;
+  /**
+   * pg-boss's warnings, from its start on: among them that LISTEN/NOTIFY could not be set up (runs then start
+   * at the next poll, within a second), which an operator should see.
+   */
+  onWarning?: (warning: { message: string; data?: unknown }) => void;
 }
 
 export async function startBoss(db: Db, options: BossOptions): Promise<PgBoss> {
   const supervise = options.superviseIntervalSeconds;
   // Stale heartbeats and expired jobs are failed (and so retried) in pg-boss's monitor pass, which runs every
   // `monitorIntervalSeconds` (default 60), not every supervise interval: keep the two together.
-  const timing = { superviseIntervalSeconds: supervise, monitorIntervalSeconds: supervise, schedule: true };
+  // LISTEN/NOTIFY wakes the run workers the moment a run job is sent (Run Now), in every process: pg-boss's
+  // own connection on PostgreSQL (a client of its own, not one of the pool's), PGlite's in-process listener.
+  const timing = {
+    superviseIntervalSeconds: supervise,
+    monitorIntervalSeconds: supervise,
+    schedule: true,
+    useListenNotify: true
+  };
   const boss =
     db.kind === 'pglite'
       ? new PgBoss({ db, backend: 'pglite', ...timing })
       : new PgBoss({ connectionString: options.databaseUrl, max: 4, ...timing });
+  if (options.onWarning) boss.on('warning', options.onWarning);
   await boss.start();
   // One active run per integration (singletonKey), any number queued behind it; a run whose worker died is
   // retried once its heartbeat is stale.
   await ensureQueue(boss, QUEUES.run, {
     policy: 'singleton',
+    notify: true,
     heartbeatSeconds: options.runHeartbeatSeconds,
     expireInSeconds: 4 * 3600,
     retryLimit: 3,
@@ -47,5 +61,8 @@ export async function startBoss(db: Db, options: BossOptions): Promise<PgBoss> {
 }
 
 async function ensureQueue(boss: PgBoss, name: string, options: Parameters<PgBoss['createQueue']>[1]) {
-  if (!(await boss.getQueue(name))) await boss.createQueue(name, options);
+  const queue = await boss.getQueue(name);
+  if (!queue) await boss.createQueue(name, options);
+  // A queue made before notifications were turned on (an existing data folder or database) is switched over.
+  else if (options?.notify && !queue.notify) await boss.updateQueue(name, { notify: true });
 }

@@ -51,11 +51,18 @@ export class RunWorker {
   ) {}
 
   async start(): Promise<void> {
+    const pollingIntervalSeconds = this.options.pollingIntervalSeconds ?? 1;
     await this.boss.work<RunJob>(
       QUEUES.run,
       {
         localConcurrency: this.options.localConcurrency ?? 2,
-        pollingIntervalSeconds: this.options.pollingIntervalSeconds ?? 1
+        pollingIntervalSeconds,
+        // pg-boss notifies only when jobs are sent, once per statement (and PostgreSQL folds a transaction's
+        // identical notifications into one, NOTIFY reference): the rest of a tick's batch, a retry coming
+        // due, or the run queued behind one that just ended are found by polling alone. So the poll is not
+        // relaxed while notifications are on (pg-boss's `notifyPollingIntervalSeconds`, 30 s by default,
+        // which left the three-worker scale-out test's backlog draining one run per worker every 30 s).
+        notifyPollingIntervalSeconds: pollingIntervalSeconds
       },
       async ([job]: Job<RunJob>[]) => await this.execute(job!.data.runId)
     );
