@@ -4,7 +4,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from './cli-process.js';
@@ -14,7 +14,7 @@ test('reports --json on a first run: JSON on stdout, the generated-key warning o
   try {
     const reports = join(dir, 'reports');
     const data = join(dir, 'data');
-    await import('node:fs').then(({ mkdirSync }) => mkdirSync(reports));
+    mkdirSync(reports);
     writeFileSync(join(reports, 'logins.csv'), 'Email,Logins\nann@acme.example,3\n');
     writeFileSync(
       join(reports, 'reports.json'),
