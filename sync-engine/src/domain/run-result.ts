@@ -22,6 +22,8 @@ export interface PendingBulkJob {
   jobId: string;
   objectName: string;
   records: Array<{ id: string; row: number }>;
+  /** Records the job took (absent on runs recorded before it was kept: the unprocessed list is then read). */
+  uploaded?: number;
 }
 
 export type RunStatus = 'Completed' | 'Completed with errors' | 'Failed';

@@ -11,3 +11,8 @@ export const HEADER_HEADROOM_BYTES = 2_048;
 export const COLLECTION_SIZE = 200;
 /** Characters a string literal in a SOQL WHERE clause may hold (SOQL and SOSL Reference, "SOQL Limits"). */
 export const MAX_SOQL_LITERAL_CHARS = 4_000;
+/**
+ * CSV bytes one Bulk API 2.0 ingest job takes: "upload data that does not exceed 100 MB", since base64 makes it up
+ * to 150 MB, the limit (Bulk API 2.0 guide, "Upload Job Data").
+ */
+export const MAX_BULK_UPLOAD_BYTES = 100_000_000;

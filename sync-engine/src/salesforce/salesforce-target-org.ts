@@ -1,7 +1,7 @@
 /**
  * The pipeline's `TargetOrg` on a jsforce connection: describes once per run, key lookups by URL-sized SOQL
  * (one per call, or five in a composite call) or one Bulk API 2.0 query, writes by sObject Collections (one or
- * five to a call) or one Bulk ingest job, the object's record count, and the run's log record (opened in one
+ * five to a call) or Bulk ingest jobs, the object's record count, and the run's log record (opened in one
  * composite call with the describes the run plans from).
  */
 import type { Connection } from '@jsforce/jsforce-node';
@@ -10,7 +10,8 @@ import { readDailyBudget, readRecordCount } from './api-budget.js';
 import { countApiCalls } from './api-call-counter.js';
 import { DescribeCache } from './describe-cache.js';
 import { loadObjectIndex, queryByIds, SoqlMatcher } from './record-matcher.js';
-import { writeWithBulkIngest, writeWithCollections } from './record-writers.js';
+import { writeWithBulkIngest } from './bulk-ingest.js';
+import { writeWithCollections } from './record-writers.js';
 import { recordRunEnd, recordRunStart } from './run-recorder.js';
 import { lastRefreshFailure } from './connection-refresh.js';
 import { salesforceFailure } from './salesforce-errors.js';
@@ -29,8 +30,8 @@ export function salesforceTargetOrg(conn: Connection): TargetOrg {
     findByIds: (spec, ids, maxUrlBytes) => queryByIds(conn, spec, ids, maxUrlBytes),
     updateWithCollections: (writes, options, onResult) =>
       writeWithCollections(conn, writes, options, onResult),
-    updateWithBulkIngest: (objectName, items, polling, onResult) =>
-      writeWithBulkIngest(conn, objectName, items, polling, onResult),
+    updateWithBulkIngest: (objectName, upload, polling) =>
+      writeWithBulkIngest(conn, objectName, upload, polling),
     openRunRecord: async (start) => {
       const { runId, described } = await recordRunStart(conn, start, describedObjects(start.integration));
       for (const [objectName, info] of described) cache.prime(objectName, info);

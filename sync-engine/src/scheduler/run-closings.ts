@@ -8,7 +8,7 @@
 import type { Connection } from '@jsforce/jsforce-node';
 import type { EngineContext } from '../context/engine-context.js';
 import type { RunResult } from '../domain/run-result.js';
-import { settleBulkIngest } from '../salesforce/record-writers.js';
+import { settleBulkIngest } from '../salesforce/bulk-ingest.js';
 import { failureKindOf } from '../salesforce/salesforce-errors.js';
 import { recordRunEnd } from '../salesforce/run-recorder.js';
 import type { WriteResult } from '../sync/target-org.js';
@@ -21,7 +21,7 @@ async function settleEndedJobs(conn: Connection, result: RunResult): Promise<str
   const outcomes = new Map<string, WriteResult>();
   for (const job of jobs) {
     const ids = job.records.map((record) => record.id);
-    const state = await settleBulkIngest(conn, job.jobId, ids, (outcome) =>
+    const state = await settleBulkIngest(conn, { jobId: job.jobId, ids, uploaded: job.uploaded }, (outcome) =>
       outcomes.set(outcome.id, outcome)
     );
     if (state === 'running') return [];

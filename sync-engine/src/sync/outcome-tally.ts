@@ -17,7 +17,7 @@ export class OutcomeTally {
   private readonly rejected: RowOutcome[] = [];
   private rejectedOmitted = 0;
   private readonly reasons = new RejectionReasons();
-  /** Rows read and not yet given an outcome, by row number: their keys. */
+  /** Rows read and not yet given an outcome nor handed over to the write queue, by row number: their keys. */
   private readonly unsettled = new Map<number, string>();
 
   constructor(
@@ -29,6 +29,11 @@ export class OutcomeTally {
   read(row: number, key: string): void {
     this.counts.read += 1;
     this.unsettled.set(row, key);
+  }
+
+  /** The write queue answers for the row now (it keeps the row until its records are written). */
+  handOver(row: number): void {
+    this.unsettled.delete(row);
   }
 
   emit(row: number, key: string, outcome: RowOutcomeKind, extra: Partial<RowOutcome> = {}): void {
@@ -43,13 +48,11 @@ export class OutcomeTally {
   }
 
   /**
-   * When the run stops early: every row read and not settled (queued for a write, or in the batch being
-   * matched), or just those of `only`, ends `failed` with `reason`, so the counts still add up.
+   * When the run stops early: every row read and not settled (in the batch being matched) ends `failed` with
+   * `reason`, so the counts still add up. The write queue fails its own rows.
    */
-  failUnsettled(reason: string, statusCode = 'NOT_ATTEMPTED', only?: Set<number>): void {
-    for (const [row, key] of [...this.unsettled]) {
-      if (!only || only.has(row)) this.emit(row, key, 'failed', { statusCode, reason });
-    }
+  failUnsettled(reason: string, statusCode = 'NOT_ATTEMPTED'): void {
+    for (const [row, key] of [...this.unsettled]) this.emit(row, key, 'failed', { statusCode, reason });
   }
 
   /** A bug, not a data problem: the run fails loudly rather than report figures that do not add up. */

@@ -41,7 +41,6 @@ import {
 } from './run-plan.js';
 import { RunFailure } from '../domain/errors.js';
 import type { MatchWay, PendingBulkJob } from '../domain/run-result.js';
-import { BULK_JOB_PENDING, PENDING_REASON } from './write/late-settlement.js';
 import { validRows, type ValidRow } from './row-validation.js';
 import { RunLog } from './run-log.js';
 import { bulkPollingOf, type RunOptions, type RunProgress } from './run-options.js';
@@ -138,9 +137,11 @@ class SyncRun {
             : this.org.failure(error);
       // Rows read but not settled (queued for a write, or being matched) end failed: the counts add up.
       this.holdPendingJobRows();
+      this.writes.failUnsettled(`not attempted: ${failure.message}`);
       this.tally.failUnsettled(`not attempted: ${failure.message}`);
       this.log.note(`Failed: ${failure.advice}`);
     }
+    this.writes.discard();
     this.noteCalls(calls(), byKind());
     const result = this.result(failure);
     if (record && runId) {
@@ -334,7 +335,7 @@ class SyncRun {
 
   /**
    * Rows waiting on a Bulk job the run could not see to its end are never reported written before Salesforce
-   * says so: they end `failed`, "outcome not known yet", and the engine settles them when the jobs end.
+   * says so: they ended `failed`, "outcome not known yet", and the engine settles them when the jobs end.
    */
   private holdPendingJobRows(): void {
     const jobs = this.writes.takePendingJobs();
@@ -343,8 +344,6 @@ class SyncRun {
         `Bulk API job ${job.jobId} had not ended when the run did: its ${job.records.length} ${job.objectName} records are settled when it ends.`
       );
     }
-    const rows = new Set(jobs.flatMap((job) => job.records.map((record) => record.row)));
-    if (rows.size > 0) this.tally.failUnsettled(PENDING_REASON, BULK_JOB_PENDING, rows);
     this.pendingJobs.push(...jobs);
   }
 
@@ -395,7 +394,9 @@ class SyncRun {
   /** The last resort before the counts are checked: a row still without an outcome is a defect, shown as one. */
   private failLeftovers(): void {
     const before = this.tally.counts.failed;
-    this.tally.failUnsettled('internal error: the run ended without an outcome for this row', 'ENGINE_ERROR');
+    const reason = 'internal error: the run ended without an outcome for this row';
+    this.writes.failUnsettled(reason, 'ENGINE_ERROR');
+    this.tally.failUnsettled(reason, 'ENGINE_ERROR');
     const left = this.tally.counts.failed - before;
     if (left > 0)
       this.log.note(

@@ -75,6 +75,29 @@ export interface RecordWrite {
 export type WriteResult =
   { id: string; ok: true } | { id: string; ok: false; statusCode: string; message: string };
 
+/** Why a record was not written, as Salesforce (or the engine) says it. */
+export interface BulkFailure {
+  statusCode: string;
+  message: string;
+}
+
+/** An object's records for Bulk API 2.0: the columns any of them sets, the records in order. */
+export interface BulkUpload {
+  columns: string[];
+  items: Iterable<WriteItem>;
+  /** CSV bytes a job takes before the next one starts (default: Salesforce's upload limit). */
+  maxBytes?: number;
+}
+
+/**
+ * What one ingest job did with its share of the records (the next `records` of the upload, in order): ended
+ * (every record written but `failures`), still running when the run stopped waiting, or refused (none written).
+ */
+export type BulkJobOutcome =
+  | { state: 'ended'; records: number; failures: Map<string, BulkFailure> }
+  | { state: 'running'; records: number; jobId: string }
+  | { state: 'refused'; records: number; failure: BulkFailure };
+
 export interface CollectionsOptions {
   /** Collections (of up to 200 records) per call: 1, or up to 5 in one composite call. */
   perCall: number;
@@ -123,22 +146,25 @@ export interface TargetOrg {
   /** Every record of the object that has a key, in one Bulk API 2.0 query job. */
   objectIndex(spec: MatchSpec, polling: BulkPolling): Promise<CandidateIndex>;
   findByIds(spec: MatchSpec, ids: string[], maxUrlBytes?: number): Promise<Map<string, CandidateRecord>>;
-  /** Each record's result through `onResult`; never throws for a record. Records of one object come together. */
+  /**
+   * Each record's result through `onResult`; never throws for a record. `writes` is read as calls go out, so
+   * only the records in flight are held.
+   */
   updateWithCollections(
-    writes: RecordWrite[],
+    writes: Iterable<RecordWrite>,
     options: CollectionsOptions,
     onResult: (result: WriteResult) => void
   ): Promise<void>;
   /**
-   * Writes in one Bulk API 2.0 job. A job still running at the poll timeout is not abandoned: its records get
-   * no result, and its id is answered so that the engine settles them when the job ends.
+   * Writes one object's records with Bulk API 2.0: one job, or more when the upload passes Salesforce's limit.
+   * A job still running at the poll timeout is not abandoned: it is answered `running`, for the engine to
+   * settle its records when it ends. Never throws.
    */
   updateWithBulkIngest(
     objectName: string,
-    items: WriteItem[],
-    polling: BulkPolling,
-    onResult: (result: WriteResult) => void
-  ): Promise<{ pendingJobId?: string }>;
+    upload: BulkUpload,
+    polling: BulkPolling
+  ): Promise<BulkJobOutcome[]>;
   /** Creates (or moves to Running) the run's log record; answers its id. */
   openRunRecord(start: RunStart): Promise<string>;
   /** The run's final state on its record, the rejected rows, the integration's last-run fields. */

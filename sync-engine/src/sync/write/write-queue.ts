@@ -1,13 +1,24 @@
 /**
- * Step 7 of a run: the changed records of every row, held until the report is read, then written per
- * object with sObject Collections or one Bulk API 2.0 ingest job. Each record's result is mapped back to
- * its row; a row is `updated` when all its records were written, else `failed` with the first error.
+ * Step 7 of a run: the changed records of every row, queued until the report is matched (write-spool.ts keeps
+ * them, past a bound in a file), then written per object with sObject Collections, which take the rows as
+ * their calls go out, or Bulk API 2.0 ingest jobs, which stream each object's records as CSV. Each record's
+ * result is mapped back to its row; a row is `updated` when all its records were written, else `failed` with
+ * its first error. Only the rows whose records are in flight keep state on the heap.
  */
-import type { BulkPolling, CollectionsOptions, TargetOrg, WriteItem, WriteResult } from '../target-org.js';
+import type {
+  BulkJobOutcome,
+  BulkPolling,
+  CollectionsOptions,
+  RecordWrite,
+  TargetOrg,
+  WriteResult
+} from '../target-org.js';
 import type { OutcomeTally } from '../outcome-tally.js';
 import type { PendingBulkJob } from '../../domain/run-result.js';
-import type { RecordWrite } from './record-changes.js';
 import type { RunLog } from '../run-log.js';
+import { CompactKeyTable, grown } from '../match/compact-key-table.js';
+import { BULK_JOB_PENDING, PENDING_REASON } from './late-settlement.js';
+import { RECORDS_IN_MEMORY, WriteSpool, type SpooledRow } from './write-spool.js';
 
 /** A row whose records are being written. */
 interface RowInWrite {
@@ -24,18 +35,50 @@ export interface WriteSettings {
   collections: CollectionsOptions;
 }
 
+/** Where each of an object's records went: its jobs in upload order, and how far the reading has got. */
+class JobCursor {
+  private job = 0;
+  private end: number;
+  private seen = 0;
+
+  constructor(private readonly outcomes: BulkJobOutcome[]) {
+    this.end = outcomes[0]?.records ?? 0;
+  }
+
+  /** The job of the object's next record (undefined: the writer answered for fewer records). */
+  next(): BulkJobOutcome | undefined {
+    while (this.seen >= this.end && this.job < this.outcomes.length) {
+      this.job += 1;
+      this.end += this.outcomes[this.job]?.records ?? 0;
+    }
+    this.seen += 1;
+    return this.outcomes[this.job];
+  }
+}
+
 export class WriteQueue {
-  private readonly itemsByObject = new Map<string, WriteItem[]>();
+  private readonly spool: WriteSpool;
+  /** Every record queued (a record is written once a run), and the row that queued it by the id's index. */
+  private readonly queuedIds = new CompactKeyTable();
+  private rowOfQueued = new Uint32Array(1 << 12);
+  /** The rows whose records are in flight, and their records. */
   private readonly rowsInWrite = new Map<number, RowInWrite>();
   private readonly rowOfRecord = new Map<string, number>();
+  /** The queued rows not yet handed to a writer: from here on, none is settled. */
+  private unsent: Iterator<SpooledRow> | undefined;
   /** Records queued. */
   size = 0;
   /** Records written so far. */
   written = 0;
-  /** Bulk jobs left unsettled (still running at the poll timeout, or when the run stopped), with their records. */
-  private readonly unsettledJobs: Array<{ jobId: string; objectName: string; ids: string[] }> = [];
+  /** Bulk jobs left running, with the records of the rows waiting on them. */
+  private pendingJobs: PendingBulkJob[] = [];
 
-  constructor(private readonly tally: OutcomeTally) {}
+  constructor(
+    private readonly tally: OutcomeTally,
+    recordsInMemory = RECORDS_IN_MEMORY
+  ) {
+    this.spool = new WriteSpool(recordsInMemory);
+  }
 
   /**
    * Queues a row's records. A record already queued (by this row or another) cannot be written twice in one
@@ -43,10 +86,10 @@ export class WriteQueue {
    */
   add(row: number, key: string, recordIds: string[], writes: RecordWrite[]): void {
     const ids = writes.map(({ item }) => item.id);
-    const twice = ids.find((id, i) => this.rowOfRecord.has(id) || ids.indexOf(id) !== i);
+    const twice = ids.find((id, i) => this.queuedIds.find(id) >= 0 || ids.indexOf(id) !== i);
     if (twice) {
-      const other = this.rowOfRecord.get(twice);
-      const where = other === undefined ? 'twice by this row' : `from row ${other} already`;
+      const index = this.queuedIds.find(twice);
+      const where = index < 0 ? 'twice by this row' : `from row ${this.rowOfQueued[index]} already`;
       this.tally.emit(row, key, 'failed', {
         recordIds,
         statusCode: 'ENGINE_ERROR',
@@ -54,62 +97,161 @@ export class WriteQueue {
       });
       return;
     }
-    this.rowsInWrite.set(row, { row, key, recordIds, pending: writes.length });
-    for (const { objectName, item } of writes) {
-      this.rowOfRecord.set(item.id, row);
-      const list = this.itemsByObject.get(objectName);
-      if (list) list.push(item);
-      else this.itemsByObject.set(objectName, [item]);
-      this.size += 1;
+    for (const id of ids) {
+      const index = this.queuedIds.insert(id);
+      if (index >= this.rowOfQueued.length)
+        this.rowOfQueued = grown(this.rowOfQueued, this.rowOfQueued.length * 2);
+      this.rowOfQueued[index] = row;
     }
+    this.tally.handOver(row);
+    this.spool.add({ row, key, recordIds, writes });
+    this.size += writes.length;
   }
 
   /**
    * Writes every queued record; `onResult` follows progress. A Bulk ingest job takes one object, so each object
    * has its own; sObject Collections take records of several objects in one call ("The list can contain objects
-   * of different types": REST API Developer Guide, "Update Records Using sObject Collections"), so the objects'
-   * records go one after the other, in as few calls as their total needs.
+   * of different types": REST API Developer Guide, "Update Records Using sObject Collections"), so the rows go
+   * in queue order, in as few calls as their records need.
    */
   async writeAll(org: TargetOrg, settings: WriteSettings, log: RunLog, onResult: () => void): Promise<void> {
-    const settle = (result: WriteResult) => {
+    if (this.spool.spilledBytes > 0) {
+      const megabytes = (this.spool.spilledBytes / 1e6).toFixed(1);
+      log.note(
+        `${this.size} records waited for their write, all but the last few thousand in a temporary file (${megabytes} MB) the run removes.`
+      );
+    }
+    if (settings.bulk) {
+      const jobs = new Map<string, BulkJobOutcome[]>();
+      for (const [objectName, { records, fields }] of this.spool.objects) {
+        log.note(`Writing ${records} ${objectName} records with Bulk API 2.0.`);
+        const outcomes = await org.updateWithBulkIngest(
+          objectName,
+          { columns: [...fields], items: this.spool.records(objectName) },
+          settings.bulkPolling
+        );
+        if (outcomes.length > 1)
+          log.note(
+            `The ${objectName} records went in ${outcomes.length} jobs: a job's upload holds at most 100 MB.`
+          );
+        jobs.set(objectName, outcomes);
+      }
+      this.settleBulk(jobs, onResult);
+      return;
+    }
+    const counts = [...this.spool.objects].map(([objectName, { records }]) => `${records} ${objectName}`);
+    const perCall = settings.collections.perCall;
+    log.note(
+      `Writing ${counts.join(' and ')} records with sObject Collections${perCall > 1 ? `, ${perCall} to a composite call` : ''}.`
+    );
+    await org.updateWithCollections(this.sendRows(), settings.collections, (result) => {
       this.settle(result);
       onResult();
-    };
-    if (settings.bulk) {
-      for (const [objectName, items] of this.itemsByObject) {
-        log.note(`Writing ${items.length} ${objectName} records with one Bulk API 2.0 job.`);
-        const { pendingJobId } = await org.updateWithBulkIngest(
-          objectName,
-          items,
-          settings.bulkPolling,
-          settle
-        );
-        if (pendingJobId)
-          this.unsettledJobs.push({ jobId: pendingJobId, objectName, ids: items.map((i) => i.id) });
-      }
-    } else {
-      const perCall = settings.collections.perCall;
-      const counts = [...this.itemsByObject].map(([objectName, items]) => `${items.length} ${objectName}`);
-      log.note(
-        `Writing ${counts.join(' and ')} records with sObject Collections${perCall > 1 ? `, ${perCall} to a composite call` : ''}.`
-      );
-      const writes = [...this.itemsByObject].flatMap(([objectName, items]) =>
-        items.map((item) => ({ objectName, item }))
-      );
-      await org.updateWithCollections(writes, settings.collections, settle);
-    }
-    this.itemsByObject.clear();
+    });
     this.settleMissing();
   }
 
   /**
-   * Records Salesforce answered nothing for, outside a Bulk job still running: their rows fail, "internal
-   * error", so every row keeps one outcome.
+   * When the run stops early: every row still waiting (its records in flight, or not yet sent) ends `failed`
+   * with `reason`, so the counts still add up.
+   */
+  failUnsettled(reason: string, statusCode = 'NOT_ATTEMPTED'): void {
+    for (const state of this.rowsInWrite.values()) {
+      this.tally.emit(state.row, state.key, 'failed', { recordIds: state.recordIds, statusCode, reason });
+    }
+    this.rowsInWrite.clear();
+    this.rowOfRecord.clear();
+    this.unsent ??= this.spool.rows();
+    for (let next = this.unsent.next(); !next.done; next = this.unsent.next()) {
+      const { row, key, recordIds } = next.value;
+      this.tally.emit(row, key, 'failed', { recordIds, statusCode, reason });
+    }
+  }
+
+  /** The Bulk jobs left running, with the records of the rows still waiting on them. */
+  takePendingJobs(): PendingBulkJob[] {
+    const jobs = this.pendingJobs;
+    this.pendingJobs = [];
+    return jobs;
+  }
+
+  /** Removes the spool's file; the queue is done. */
+  discard(): void {
+    this.spool.discard();
+  }
+
+  /** The queued rows' records, each row put in flight as the writer reaches it. */
+  private *sendRows(): Generator<RecordWrite> {
+    this.unsent ??= this.spool.rows();
+    for (let next = this.unsent.next(); !next.done; next = this.unsent.next()) {
+      const { row, key, recordIds, writes } = next.value;
+      this.rowsInWrite.set(row, { row, key, recordIds, pending: writes.length });
+      for (const write of writes) this.rowOfRecord.set(write.item.id, row);
+      yield* writes;
+    }
+  }
+
+  /**
+   * Each row's outcome from its records' jobs, the queue read again in order: failed with its first failed
+   * record, else waiting on a job still running ("outcome not known yet", and the job keeps its records for
+   * later), else updated.
+   */
+  private settleBulk(jobs: Map<string, BulkJobOutcome[]>, onResult: () => void): void {
+    const cursors = new Map([...jobs].map(([objectName, outcomes]) => [objectName, new JobCursor(outcomes)]));
+    const pending = new Map<string, PendingBulkJob>();
+    this.unsent ??= this.spool.rows();
+    for (let next = this.unsent.next(); !next.done; next = this.unsent.next()) {
+      const { row, key, recordIds, writes } = next.value;
+      let failure: { statusCode: string; message: string; id: string } | undefined;
+      const waiting: Array<{ jobId: string; objectName: string; id: string }> = [];
+      for (const { objectName, item } of writes) {
+        const job = cursors.get(objectName)?.next();
+        const refused =
+          job === undefined
+            ? {
+                statusCode: 'ENGINE_ERROR',
+                message: `internal error: no result came back for record ${item.id}`
+              }
+            : job.state === 'refused'
+              ? job.failure
+              : job.state === 'ended'
+                ? job.failures.get(item.id)
+                : undefined;
+        if (job?.state === 'running') waiting.push({ jobId: job.jobId, objectName, id: item.id });
+        else if (refused) failure ??= { ...refused, id: item.id };
+        else {
+          this.written += 1;
+          onResult();
+        }
+      }
+      if (failure) this.emitRow({ row, key, recordIds, pending: 0, failure });
+      else if (waiting.length === 0) this.emitRow({ row, key, recordIds, pending: 0 });
+      else {
+        for (const { jobId, objectName, id } of waiting) {
+          const job = pending.get(jobId) ?? { jobId, objectName, records: [] };
+          pending.set(jobId, job);
+          job.records.push({ id, row });
+        }
+        this.tally.emit(row, key, 'failed', {
+          recordIds,
+          statusCode: BULK_JOB_PENDING,
+          reason: PENDING_REASON
+        });
+      }
+    }
+    const uploaded = new Map(
+      [...jobs.values()].flat().flatMap((job) => (job.state === 'running' ? [[job.jobId, job.records]] : []))
+    );
+    this.pendingJobs = [...pending.values()].map((job) => ({ ...job, uploaded: uploaded.get(job.jobId) }));
+  }
+
+  /**
+   * Records Salesforce answered nothing for, and rows the writer never took: their rows fail, "internal error",
+   * so every row keeps one outcome.
    */
   private settleMissing(): void {
-    const waiting = new Set(this.unsettledJobs.flatMap((job) => job.ids));
+    for (const untaken = this.sendRows(); !untaken.next().done;);
     for (const id of [...this.rowOfRecord.keys()]) {
-      if (waiting.has(id)) continue;
       this.settle({
         id,
         ok: false,
@@ -117,31 +259,6 @@ export class WriteQueue {
         message: `internal error: no result came back for record ${id}`
       });
     }
-  }
-
-  /**
-   * The Bulk jobs left unsettled, with the records of the rows still waiting on them. A row that already
-   * failed on another record is settled failed now: its outcome is known whatever the job does.
-   */
-  takePendingJobs(): PendingBulkJob[] {
-    if (this.unsettledJobs.length === 0) return [];
-    const known = new Set<number>();
-    for (const [rowNumber, state] of this.rowsInWrite) {
-      if (!state.failure) continue;
-      known.add(rowNumber);
-      this.emitRow(state);
-    }
-    for (const row of known) this.rowsInWrite.delete(row);
-    for (const [id, row] of this.rowOfRecord) if (known.has(row)) this.rowOfRecord.delete(id);
-    const jobs = this.unsettledJobs.map(({ jobId, objectName, ids }) => ({
-      jobId,
-      objectName,
-      records: ids
-        .filter((id) => this.rowOfRecord.has(id))
-        .map((id) => ({ id, row: this.rowOfRecord.get(id)! }))
-    }));
-    this.unsettledJobs.length = 0;
-    return jobs;
   }
 
   private settle(result: WriteResult): void {
