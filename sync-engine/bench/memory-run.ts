@@ -36,7 +36,7 @@ const result = await runSync({
   org: salesforceTargetOrg(conn),
   integration: input.integration,
   source: csvFolderSource(input.reportDir),
-  options: { bulkPolling: { pollInterval: 100, pollTimeout: 600_000 } }
+  options: { bulkPolling: { pollInterval: 1_000, pollTimeout: 600_000 } }
 });
 process.stdout.write(
   `${JSON.stringify({

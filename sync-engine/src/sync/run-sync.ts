@@ -101,8 +101,12 @@ class SyncRun {
     });
   }
 
-  execute(): Promise<RunResult> {
-    return this.org.countCalls((calls, byKind) => this.executeCounted(calls, byKind));
+  async execute(): Promise<RunResult> {
+    try {
+      return await this.org.countCalls((calls, byKind) => this.executeCounted(calls, byKind));
+    } finally {
+      this.writes.discard();
+    }
   }
 
   private async executeCounted(
@@ -141,7 +145,6 @@ class SyncRun {
       this.tally.failUnsettled(`not attempted: ${failure.message}`);
       this.log.note(`Failed: ${failure.advice}`);
     }
-    this.writes.discard();
     this.noteCalls(calls(), byKind());
     const result = this.result(failure);
     if (record && runId) {
