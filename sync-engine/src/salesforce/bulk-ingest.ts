@@ -146,22 +146,24 @@ export async function writeWithBulkIngest(
       break;
     }
     let records = 0;
-    function* jobCsv(): Generator<string> {
+    // The job's CSV: the header, then blocks while they fit (the first always goes, whatever its size).
+    const jobCsv = function* (): Generator<string> {
       yield header;
       let bytes = Buffer.byteLength(header);
-      do {
-        const block = next.value as CsvBlock;
+      while (!next.done && (records === 0 || bytes + next.value.bytes <= maxBytes)) {
+        const block = next.value;
         bytes += block.bytes;
         records += block.records;
         next = blocks.next();
         yield block.text;
-      } while (!next.done && bytes + next.value.bytes <= maxBytes);
-    }
+      }
+    };
+    const csv = Readable.from(jobCsv());
     const job = conn.bulk2.createJob({ object: objectName, operation: 'update' });
     let closed = false;
     try {
       await job.open();
-      await job.uploadData(Readable.from(jobCsv()));
+      await job.uploadData(csv);
       await job.close();
       closed = true;
       await unlessAborted(job.poll(polling.pollInterval, polling.pollTimeout), polling.signal);
@@ -171,6 +173,7 @@ export async function writeWithBulkIngest(
         outcomes.push({ state: 'running', records, jobId: job.id });
         continue;
       }
+      csv.destroy();
       const statusCode = error instanceof Error && error.name !== 'Error' ? error.name : 'BULK_JOB_FAILED';
       const message = `Bulk API 2.0 job failed: ${describeSalesforceFailure(error)}`;
       outcomes.push({ state: 'refused', records: records + rest(), failure: { statusCode, message } });

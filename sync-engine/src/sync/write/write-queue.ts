@@ -118,7 +118,7 @@ export class WriteQueue {
     if (this.spool.spilledBytes > 0) {
       const megabytes = (this.spool.spilledBytes / 1e6).toFixed(1);
       log.note(
-        `${this.size} records waited for their write, all but the last few thousand in a temporary file (${megabytes} MB) the run removes.`
+        `${this.size} records waited for their write, ${this.spool.spilledRecords} of them in a temporary file (${megabytes} MB) the run removes.`
       );
     }
     if (settings.bulk) {

@@ -28,8 +28,9 @@ export class WriteSpool {
   private heldRecords = 0;
   private dir: string | undefined;
   private file: string | undefined;
-  /** Bytes written to the file. */
+  /** Bytes written to the file, and the records they hold. */
   spilledBytes = 0;
+  spilledRecords = 0;
   /** Per object, in the order first queued: its records and the fields any of them sets. */
   readonly objects = new Map<string, { records: number; fields: Set<string> }>();
 
@@ -68,6 +69,7 @@ export class WriteSpool {
   discard(): void {
     if (this.dir) rmSync(this.dir, { recursive: true, force: true });
     this.dir = this.file = undefined;
+    this.spilledBytes = this.spilledRecords = 0;
     this.held = [];
     this.heldRecords = 0;
     this.objects.clear();
@@ -81,6 +83,7 @@ export class WriteSpool {
     const text = this.held.map((row) => `${JSON.stringify(row)}\n`).join('');
     appendFileSync(this.file, text, { mode: 0o600 });
     this.spilledBytes += Buffer.byteLength(text);
+    this.spilledRecords += this.heldRecords;
     this.held = [];
     this.heldRecords = 0;
   }
