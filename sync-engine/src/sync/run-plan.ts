@@ -90,8 +90,11 @@ export function worthCountingRecords(facts: Omit<MatchFacts, 'objectRecords'>): 
   return cheapest(matchForecasts(facts)).calls > 1 + BULK_POLLS + 1 + 1;
 }
 
-/** Every way to write `records` records of one object, with its calls. */
-export function writeForecasts(records: number): Array<Forecast<WriteWay>> {
+/**
+ * Every way to write `records` records, with its calls: Collections take several objects in a call, Bulk needs
+ * `ingestJobs` jobs (one per object, more past an upload's 100 MB).
+ */
+export function writeForecasts(records: number, ingestJobs = 1): Array<Forecast<WriteWay>> {
   return [
     { way: 'collections', calls: Math.ceil(records / COLLECTION_SIZE), latency: 'seconds' },
     {
@@ -99,7 +102,7 @@ export function writeForecasts(records: number): Array<Forecast<WriteWay>> {
       calls: Math.ceil(records / (COLLECTION_SIZE * COMPOSITE_HEAVY_SUBREQUESTS)),
       latency: 'seconds'
     },
-    { way: 'bulk-ingest', calls: INGEST_JOB_CALLS + BULK_POLLS, latency: 'minutes' }
+    { way: 'bulk-ingest', calls: ingestJobs * (INGEST_JOB_CALLS + BULK_POLLS), latency: 'minutes' }
   ];
 }
 

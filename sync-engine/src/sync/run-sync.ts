@@ -357,7 +357,7 @@ class SyncRun {
     }
     this.options.signal?.throwIfAborted();
     this.progress('writing');
-    const options = writeForecasts(this.writes.size);
+    const options = writeForecasts(this.writes.size, this.writes.ingestJobs);
     const forced = this.options.plan?.write;
     const chosen = options.find((option) => option.way === forced) ?? cheapest(options);
     this.strategy.write = chosen.way;

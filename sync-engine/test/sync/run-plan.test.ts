@@ -44,6 +44,9 @@ describe('the run plan: the cheapest way by API calls, latency on a tie', () => 
       '7 calls either way: the faster'
     );
     assert.equal(cheapest(writeForecasts(8_500)).way, 'bulk-ingest');
+    // Leads and their Contacts: a Bulk job each, where Collections take both in the same calls.
+    assert.equal(cheapest(writeForecasts(8_500, 2)).way, 'collections-composite');
+    assert.equal(writeForecasts(2_000_000, 3).find((option) => option.way === 'bulk-ingest')?.calls, 21);
     assert.equal(
       describeChoice(writeForecasts(900)),
       'collections-composite 1 call (collections 5, bulk-ingest 7)'

@@ -16,6 +16,7 @@ import type {
 import type { OutcomeTally } from '../outcome-tally.js';
 import type { PendingBulkJob } from '../../domain/run-result.js';
 import type { RunLog } from '../run-log.js';
+import { MAX_BULK_UPLOAD_BYTES } from '../../domain/salesforce-limits.js';
 import { CompactKeyTable, grown } from '../match/compact-key-table.js';
 import { BULK_JOB_PENDING, PENDING_REASON } from './late-settlement.js';
 import { RECORDS_IN_MEMORY, WriteSpool, type SpooledRow } from './write-spool.js';
@@ -166,6 +167,17 @@ export class WriteQueue {
       const { row, key, recordIds } = next.value;
       this.tally.emit(row, key, 'failed', { recordIds, statusCode, reason });
     }
+  }
+
+  /**
+   * The Bulk ingest jobs the queued records need: one per object (a job takes one), and one more for each
+   * further 100 MB of its CSV ("Upload Job Data").
+   */
+  get ingestJobs(): number {
+    let jobs = 0;
+    for (const { csvBytes } of this.spool.objects.values())
+      jobs += Math.max(1, Math.ceil(csvBytes / MAX_BULK_UPLOAD_BYTES));
+    return jobs;
   }
 
   /** The Bulk jobs left running, with the records of the rows still waiting on them. */

@@ -31,8 +31,11 @@ export class WriteSpool {
   /** Bytes written to the file, and the records they hold. */
   spilledBytes = 0;
   spilledRecords = 0;
-  /** Per object, in the order first queued: its records and the fields any of them sets. */
-  readonly objects = new Map<string, { records: number; fields: Set<string> }>();
+  /**
+   * Per object, in the order first queued: its records, the fields any of them sets, and about how many bytes
+   * they make as Bulk API CSV (each value's characters and a comma; quotes and empty cells left out).
+   */
+  readonly objects = new Map<string, { records: number; fields: Set<string>; csvBytes: number }>();
 
   constructor(private readonly recordsInMemory = RECORDS_IN_MEMORY) {}
 
@@ -44,9 +47,13 @@ export class WriteSpool {
   add(row: SpooledRow): void {
     for (const { objectName, item } of row.writes) {
       let object = this.objects.get(objectName);
-      if (!object) this.objects.set(objectName, (object = { records: 0, fields: new Set() }));
+      if (!object) this.objects.set(objectName, (object = { records: 0, fields: new Set(), csvBytes: 0 }));
       object.records += 1;
-      for (const field of Object.keys(item.fields)) object.fields.add(field);
+      object.csvBytes += item.id.length + 1;
+      for (const [field, value] of Object.entries(item.fields)) {
+        object.fields.add(field);
+        object.csvBytes += (typeof value === 'string' ? Buffer.byteLength(value) : String(value).length) + 1;
+      }
     }
     this.held.push(row);
     this.heldRecords += row.writes.length;

@@ -154,6 +154,7 @@ describe('write queue: every row settles on its own', () => {
         return jobs[objectName];
       }
     } as unknown as TargetOrg;
+    assert.equal(queue.ingestJobs, 2, 'a job per object');
     await queue.writeAll(org, settings(true), new RunLog(), () => undefined);
     queue.discard();
     assert.deepEqual(uploads, { Lead: ['L0', 'L1', 'L2', 'L3', 'L4', 'L5'], Contact: ['C0', 'C4'] });
@@ -175,5 +176,17 @@ describe('write queue: every row settles on its own', () => {
         ]
       }
     ]);
+  });
+
+  test("the plan counts a Bulk job more for each further 100 MB of an object's CSV", () => {
+    const queue = new WriteQueue(new OutcomeTally(10));
+    const text = 'x'.repeat(999_979);
+    // 101 records of about 1 MB each: past one upload.
+    for (let row = 0; row < 101; row += 1) {
+      const item = { id: `00Q${String(row).padStart(15, '0')}`, fields: { Note__c: text } };
+      queue.add(row, `k${row}`, [item.id], [{ objectName: 'Lead', item }]);
+    }
+    assert.equal(queue.ingestJobs, 2);
+    queue.discard();
   });
 });
