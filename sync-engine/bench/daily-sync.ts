@@ -1,8 +1,8 @@
 /**
  * `npm run bench`: API calls against the floor Salesforce's documented APIs allow (docs/performance.md), per
  * scenario, with every way to match and every way to write side by side on the same data; then two 1,000,000-row
- * runs in child processes for memory (a daily report, a first sync where every row changes), and Run Now's latency over 20 presses (run-now-latency.ts). Each scenario
- * runs against its own emulated org (+20 ms per call):
+ * runs in child processes for memory (a daily report, a first sync where every row changes), and Run Now's
+ * latency over 20 presses (run-now-latency.ts). Each scenario runs against its own emulated org (+20 ms a call):
  * - the engine's own plan, a real run;
  * - each way to match, forced, as a dry run (matching and bookkeeping only);
  * - each way to write, forced, as a real run (the changed records are put back between runs, outside the API).

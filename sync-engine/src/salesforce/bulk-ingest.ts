@@ -10,7 +10,7 @@ import { stringify } from 'csv-stringify/sync';
 import { describeSalesforceFailure } from './salesforce-errors.js';
 import { MAX_BULK_UPLOAD_BYTES } from '../domain/salesforce-limits.js';
 import type {
-  BulkFailure,
+  RecordFailure,
   BulkJobOutcome,
   BulkPolling,
   BulkUpload,
@@ -24,7 +24,7 @@ type IngestJob = ReturnType<Connection['bulk2']['job']>;
 const ROWS_PER_BLOCK = 500;
 
 /** `sf__Error` reads `CODE:message:fields --` (reference/salesforce-api.md §5). */
-function parseBulkError(text: string): BulkFailure {
+function parseBulkError(text: string): RecordFailure {
   const separator = text.indexOf(':');
   if (separator < 0) return { statusCode: 'UNKNOWN_ERROR', message: text };
   return {
@@ -42,11 +42,14 @@ function parseBulkError(text: string): BulkFailure {
  * is empty is not asked for — a clean job costs no results call. `uploaded` is how many records the job took
  * (unknown: the unprocessed list is always read).
  */
-async function jobFailures(job: IngestJob, uploaded: number | undefined): Promise<Map<string, BulkFailure>> {
+async function jobFailures(
+  job: IngestJob,
+  uploaded: number | undefined
+): Promise<Map<string, RecordFailure>> {
   const info = (
     job as unknown as { jobInfo?: { numberRecordsFailed?: number; numberRecordsProcessed?: number } }
   ).jobInfo;
-  const failures = new Map<string, BulkFailure>();
+  const failures = new Map<string, RecordFailure>();
   const failed =
     info?.numberRecordsFailed === 0
       ? []

@@ -51,7 +51,7 @@ export class OutcomeTally {
    * When the run stops early: every row read and not settled (in the batch being matched) ends `failed` with
    * `reason`, so the counts still add up. The write queue fails its own rows.
    */
-  failUnsettled(reason: string, statusCode = 'NOT_ATTEMPTED'): void {
+  failUnsettled(reason: string, statusCode: string): void {
     for (const [row, key] of [...this.unsettled]) this.emit(row, key, 'failed', { statusCode, reason });
   }
 

@@ -141,8 +141,7 @@ class SyncRun {
             : this.org.failure(error);
       // Rows read but not settled (queued for a write, or being matched) end failed: the counts add up.
       this.holdPendingJobRows();
-      this.writes.failUnsettled(`not attempted: ${failure.message}`);
-      this.tally.failUnsettled(`not attempted: ${failure.message}`);
+      this.failUnsettled(`not attempted: ${failure.message}`, 'NOT_ATTEMPTED');
       this.log.note(`Failed: ${failure.advice}`);
     }
     this.noteCalls(calls(), byKind());
@@ -394,12 +393,16 @@ class SyncRun {
     this.progress('writing');
   }
 
+  /** Every row without an outcome yet, waiting for its write or in the batch being matched, ends failed. */
+  private failUnsettled(reason: string, statusCode: string): void {
+    this.writes.failUnsettled(reason, statusCode);
+    this.tally.failUnsettled(reason, statusCode);
+  }
+
   /** The last resort before the counts are checked: a row still without an outcome is a defect, shown as one. */
   private failLeftovers(): void {
     const before = this.tally.counts.failed;
-    const reason = 'internal error: the run ended without an outcome for this row';
-    this.writes.failUnsettled(reason, 'ENGINE_ERROR');
-    this.tally.failUnsettled(reason, 'ENGINE_ERROR');
+    this.failUnsettled('internal error: the run ended without an outcome for this row', 'ENGINE_ERROR');
     const left = this.tally.counts.failed - before;
     if (left > 0)
       this.log.note(

@@ -76,7 +76,7 @@ export type WriteResult =
   { id: string; ok: true } | { id: string; ok: false; statusCode: string; message: string };
 
 /** Why a record was not written, as Salesforce (or the engine) says it. */
-export interface BulkFailure {
+export interface RecordFailure {
   statusCode: string;
   message: string;
 }
@@ -94,9 +94,9 @@ export interface BulkUpload {
  * (every record written but `failures`), still running when the run stopped waiting, or refused (none written).
  */
 export type BulkJobOutcome =
-  | { state: 'ended'; records: number; failures: Map<string, BulkFailure> }
+  | { state: 'ended'; records: number; failures: Map<string, RecordFailure> }
   | { state: 'running'; records: number; jobId: string }
-  | { state: 'refused'; records: number; failure: BulkFailure };
+  | { state: 'refused'; records: number; failure: RecordFailure };
 
 export interface CollectionsOptions {
   /** Collections (of up to 200 records) per call: 1, or up to 5 in one composite call. */

@@ -1,8 +1,9 @@
 /**
- * Remembers the keys seen so far in a report. The first row with a key is the one synced; every later
- * row with the same key is invalid ("duplicate key in report"), so a streamed report never has to be
- * read twice and the row that wins is predictable. A report can hold millions of keys, each kept to the end
- * of the run, so they live in a compact table, sized once from the report's survey when it has one.
+ * Remembers the keys seen so far in a report. The first row with a key is the one synced; every later row with
+ * the same key is invalid ("duplicate key in report"), so a streamed report never has to be read twice and the
+ * row that wins is predictable. A report can hold millions of keys, each kept to the end of the run, so they
+ * live in a compact table, sized once from the report's survey when it has one. The write queue keeps the
+ * records it has queued in one too: a record is written once a run.
  */
 import { CompactKeyTable, grown, type ExpectedKeys } from './compact-key-table.js';
 
@@ -19,6 +20,12 @@ export class ReportKeyRegistry {
   /** Keys remembered. */
   get size(): number {
     return this.keys.size;
+  }
+
+  /** The row that first used `key`, if any (nothing is registered). */
+  firstRow(key: string): number | undefined {
+    const index = this.keys.find(key);
+    return index < 0 ? undefined : this.rows[index];
   }
 
   /** The row that first used `key`, or undefined after registering `row` as its first user. */

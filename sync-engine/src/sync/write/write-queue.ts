@@ -9,6 +9,7 @@ import type {
   BulkJobOutcome,
   BulkPolling,
   CollectionsOptions,
+  RecordFailure,
   RecordWrite,
   TargetOrg,
   WriteResult
@@ -17,7 +18,7 @@ import type { OutcomeTally } from '../outcome-tally.js';
 import type { PendingBulkJob } from '../../domain/run-result.js';
 import type { RunLog } from '../run-log.js';
 import { MAX_BULK_UPLOAD_BYTES } from '../../domain/salesforce-limits.js';
-import { CompactKeyTable, grown } from '../match/compact-key-table.js';
+import { ReportKeyRegistry } from '../match/report-keys.js';
 import { BULK_JOB_PENDING, PENDING_REASON } from './late-settlement.js';
 import { RECORDS_IN_MEMORY, WriteSpool, type SpooledRow } from './write-spool.js';
 
@@ -27,7 +28,7 @@ interface RowInWrite {
   key: string;
   recordIds: string[];
   pending: number;
-  failure?: { statusCode: string; message: string; id: string };
+  failure?: RecordFailure & { id: string };
 }
 
 export interface WriteSettings {
@@ -57,11 +58,16 @@ class JobCursor {
   }
 }
 
+/** A record the writer gave no result for: a defect, shown as one. */
+const noResult = (id: string): RecordFailure => ({
+  statusCode: 'ENGINE_ERROR',
+  message: `internal error: no result came back for record ${id}`
+});
+
 export class WriteQueue {
   private readonly spool: WriteSpool;
-  /** Every record queued (a record is written once a run), and the row that queued it by the id's index. */
-  private readonly queuedIds = new CompactKeyTable();
-  private rowOfQueued = new Uint32Array(1 << 12);
+  /** Every record queued (a record is written once a run), with the row that queued it. */
+  private readonly queuedIds = new ReportKeyRegistry();
   /** The rows whose records are in flight, and their records. */
   private readonly rowsInWrite = new Map<number, RowInWrite>();
   private readonly rowOfRecord = new Map<string, number>();
@@ -87,10 +93,10 @@ export class WriteQueue {
    */
   add(row: number, key: string, recordIds: string[], writes: RecordWrite[]): void {
     const ids = writes.map(({ item }) => item.id);
-    const twice = ids.find((id, i) => this.queuedIds.find(id) >= 0 || ids.indexOf(id) !== i);
+    const twice = ids.find((id, i) => this.queuedIds.firstRow(id) !== undefined || ids.indexOf(id) !== i);
     if (twice) {
-      const index = this.queuedIds.find(twice);
-      const where = index < 0 ? 'twice by this row' : `from row ${this.rowOfQueued[index]} already`;
+      const other = this.queuedIds.firstRow(twice);
+      const where = other === undefined ? 'twice by this row' : `from row ${other} already`;
       this.tally.emit(row, key, 'failed', {
         recordIds,
         statusCode: 'ENGINE_ERROR',
@@ -98,12 +104,7 @@ export class WriteQueue {
       });
       return;
     }
-    for (const id of ids) {
-      const index = this.queuedIds.insert(id);
-      if (index >= this.rowOfQueued.length)
-        this.rowOfQueued = grown(this.rowOfQueued, this.rowOfQueued.length * 2);
-      this.rowOfQueued[index] = row;
-    }
+    for (const id of ids) this.queuedIds.claim(id, row);
     this.tally.handOver(row);
     this.spool.add({ row, key, recordIds, writes });
     this.size += writes.length;
@@ -156,15 +157,13 @@ export class WriteQueue {
    * When the run stops early: every row still waiting (its records in flight, or not yet sent) ends `failed`
    * with `reason`, so the counts still add up.
    */
-  failUnsettled(reason: string, statusCode = 'NOT_ATTEMPTED'): void {
+  failUnsettled(reason: string, statusCode: string): void {
     for (const state of this.rowsInWrite.values()) {
       this.tally.emit(state.row, state.key, 'failed', { recordIds: state.recordIds, statusCode, reason });
     }
     this.rowsInWrite.clear();
     this.rowOfRecord.clear();
-    this.unsent ??= this.spool.rows();
-    for (let next = this.unsent.next(); !next.done; next = this.unsent.next()) {
-      const { row, key, recordIds } = next.value;
+    for (const { row, key, recordIds } of this.unsentRows()) {
       this.tally.emit(row, key, 'failed', { recordIds, statusCode, reason });
     }
   }
@@ -192,11 +191,15 @@ export class WriteQueue {
     this.spool.discard();
   }
 
+  /** The queued rows not yet taken, each taken as it is yielded (leaving a loop early keeps the rest). */
+  private *unsentRows(): Generator<SpooledRow> {
+    this.unsent ??= this.spool.rows();
+    for (let next = this.unsent.next(); !next.done; next = this.unsent.next()) yield next.value;
+  }
+
   /** The queued rows' records, each row put in flight as the writer reaches it. */
   private *sendRows(): Generator<RecordWrite> {
-    this.unsent ??= this.spool.rows();
-    for (let next = this.unsent.next(); !next.done; next = this.unsent.next()) {
-      const { row, key, recordIds, writes } = next.value;
+    for (const { row, key, recordIds, writes } of this.unsentRows()) {
       this.rowsInWrite.set(row, { row, key, recordIds, pending: writes.length });
       for (const write of writes) this.rowOfRecord.set(write.item.id, row);
       yield* writes;
@@ -211,50 +214,43 @@ export class WriteQueue {
   private settleBulk(jobs: Map<string, BulkJobOutcome[]>, onResult: () => void): void {
     const cursors = new Map([...jobs].map(([objectName, outcomes]) => [objectName, new JobCursor(outcomes)]));
     const pending = new Map<string, PendingBulkJob>();
-    this.unsent ??= this.spool.rows();
-    for (let next = this.unsent.next(); !next.done; next = this.unsent.next()) {
-      const { row, key, recordIds, writes } = next.value;
-      let failure: { statusCode: string; message: string; id: string } | undefined;
-      const waiting: Array<{ jobId: string; objectName: string; id: string }> = [];
+    for (const { row, key, recordIds, writes } of this.unsentRows()) {
+      let failure: RowInWrite['failure'];
+      const waiting: Array<Omit<PendingBulkJob, 'records'> & { id: string }> = [];
       for (const { objectName, item } of writes) {
         const job = cursors.get(objectName)?.next();
-        const refused =
-          job === undefined
-            ? {
-                statusCode: 'ENGINE_ERROR',
-                message: `internal error: no result came back for record ${item.id}`
-              }
-            : job.state === 'refused'
-              ? job.failure
-              : job.state === 'ended'
-                ? job.failures.get(item.id)
-                : undefined;
-        if (job?.state === 'running') waiting.push({ jobId: job.jobId, objectName, id: item.id });
-        else if (refused) failure ??= { ...refused, id: item.id };
+        if (job?.state === 'running') {
+          waiting.push({ jobId: job.jobId, objectName, uploaded: job.records, id: item.id });
+          continue;
+        }
+        const refused = !job
+          ? noResult(item.id)
+          : job.state === 'refused'
+            ? job.failure
+            : job.failures.get(item.id);
+        if (refused) failure ??= { ...refused, id: item.id };
         else {
           this.written += 1;
           onResult();
         }
       }
-      if (failure) this.emitRow({ row, key, recordIds, pending: 0, failure });
-      else if (waiting.length === 0) this.emitRow({ row, key, recordIds, pending: 0 });
-      else {
-        for (const { jobId, objectName, id } of waiting) {
-          const job = pending.get(jobId) ?? { jobId, objectName, records: [] };
-          pending.set(jobId, job);
-          job.records.push({ id, row });
-        }
-        this.tally.emit(row, key, 'failed', {
-          recordIds,
-          statusCode: BULK_JOB_PENDING,
-          reason: PENDING_REASON
-        });
+      // A row failed on one record is settled now, whatever a running job does with its others.
+      if (failure || waiting.length === 0) {
+        this.emitRow({ row, key, recordIds, pending: 0, failure });
+        continue;
       }
+      for (const { id, ...job } of waiting) {
+        const held = pending.get(job.jobId) ?? { ...job, records: [] };
+        pending.set(job.jobId, held);
+        held.records.push({ id, row });
+      }
+      this.tally.emit(row, key, 'failed', {
+        recordIds,
+        statusCode: BULK_JOB_PENDING,
+        reason: PENDING_REASON
+      });
     }
-    const uploaded = new Map(
-      [...jobs.values()].flat().flatMap((job) => (job.state === 'running' ? [[job.jobId, job.records]] : []))
-    );
-    this.pendingJobs = [...pending.values()].map((job) => ({ ...job, uploaded: uploaded.get(job.jobId) }));
+    this.pendingJobs = [...pending.values()];
   }
 
   /**
@@ -263,14 +259,7 @@ export class WriteQueue {
    */
   private settleMissing(): void {
     for (const untaken = this.sendRows(); !untaken.next().done;);
-    for (const id of [...this.rowOfRecord.keys()]) {
-      this.settle({
-        id,
-        ok: false,
-        statusCode: 'ENGINE_ERROR',
-        message: `internal error: no result came back for record ${id}`
-      });
-    }
+    for (const id of [...this.rowOfRecord.keys()]) this.settle({ id, ok: false, ...noResult(id) });
   }
 
   private settle(result: WriteResult): void {
