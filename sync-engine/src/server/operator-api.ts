@@ -10,7 +10,7 @@ import express, { Router, type NextFunction, type Request, type Response } from 
 import type { EngineContext } from '../context/engine-context.js';
 import type { Account } from '../store/accounts.js';
 import { isFinished, type RunRecord, type RunRequest } from '../store/runs.js';
-import { integrationReports } from '../sources/report-source.js';
+import { integrationReports, ReportSourceError } from '../sources/report-source.js';
 import { findIntegration } from '../salesforce/integration-reader.js';
 import {
   exportIntegrations,
@@ -91,7 +91,11 @@ export function operatorApi(ctx: EngineContext, options: OperatorApiOptions): Ro
   api.get(
     `${OPERATOR_API}/reports`,
     route(async (req) => {
-      const all = await ctx.source.listReports();
+      const all = await ctx.source.listReports().catch((error: unknown) => {
+        // The source's own failure (unreachable, refused credentials, a broken manifest) is the answer.
+        if (!(error instanceof ReportSourceError)) throw error;
+        throw new ApiRefusal(502, `The report source cannot list reports: ${error.message}`);
+      });
       return req.query.all === 'true' ? all : integrationReports(all);
     })
   );

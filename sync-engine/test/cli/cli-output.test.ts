@@ -41,3 +41,19 @@ test('reports --json on a first run: JSON on stdout, the generated-key warning o
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('reports from a source that cannot list them names the source and why, not a bare status', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'walkme-cli-output-'));
+  try {
+    const listed = await runCli(['reports'], {
+      ENGINE_DATA_DIR: join(dir, 'data'),
+      REPORTS_SOURCE: `file://${join(dir, 'missing')}/`,
+      DATABASE_URL: ''
+    });
+    assert.notEqual(listed.code, 0);
+    assert.match(listed.stderr, /The report source cannot list reports: .*missing/);
+    assert.doesNotMatch(listed.stderr, /The engine answered 500/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
