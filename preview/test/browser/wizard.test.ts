@@ -177,11 +177,17 @@ async function focusedNames(): Promise<string> {
   });
 }
 
-/** Presses Tab (Shift+Tab backwards) until one of the focused element's names matches. */
+/**
+ * Presses Tab (Shift+Tab backwards) until one of the focused element's names matches. A target can become
+ * focusable a moment later (a step header enables once the choice before it has been taken in, after an Apex
+ * answer), so the presses go on, a pause after each round of 60, for up to 10 seconds.
+ */
 async function tabTo(name: RegExp, { backwards = false } = {}) {
-  for (let presses = 0; presses < 60; presses++) {
+  const deadline = Date.now() + 10_000;
+  for (let presses = 1; Date.now() < deadline; presses++) {
     if ((await focusedNames()).split(' | ').some((candidate) => name.test(candidate))) return;
     await page.keyboard.press(backwards ? 'Shift+Tab' : 'Tab');
+    if (presses % 60 === 0) await page.waitForTimeout(200);
   }
   assert.fail(`Tab never reached ${name} (last focused: ${await focusedNames()})`);
 }
