@@ -192,6 +192,37 @@ async function tabTo(name: RegExp, { backwards = false } = {}) {
   assert.fail(`Tab never reached ${name} (last focused: ${await focusedNames()})`);
 }
 
+/**
+ * Chooses a combobox's first option with the keyboard alone: Enter opens it, Enter takes the highlighted
+ * option. Its options come from an Apex answer, so the walk waits until it offers some (a list opened empty
+ * takes nothing), and the base combobox highlights the first option in the next animation frame, so the
+ * second Enter waits for the highlight (aria-activedescendant): pressed before, it only reopens the list.
+ */
+async function chooseFirstByKeyboard(className: string, label: RegExp) {
+  const combobox = page.locator(`lightning-combobox.${className}`);
+  await until(`${label} offers options`, () =>
+    combobox.evaluate((element: HTMLElement & { options?: unknown[] }) => (element.options ?? []).length > 0)
+  );
+  await tabTo(label);
+  await page.keyboard.press('Enter');
+  await until(`${label} highlights an option`, async () =>
+    Boolean(await combobox.getByRole('combobox').getAttribute('aria-activedescendant'))
+  );
+  await page.keyboard.press('Enter');
+  await until(`${label} holds a choice`, () =>
+    combobox.evaluate((element: HTMLElement & { value?: string }) => Boolean(element.value))
+  );
+}
+
+/** Waits up to 10 seconds for a condition of the page, failing with what it waited for. */
+async function until(what: string, holds: () => Promise<boolean>) {
+  const deadline = Date.now() + 10_000;
+  while (!(await holds())) {
+    if (Date.now() > deadline) assert.fail(`Waited 10 s, but never: ${what}`);
+    await page.waitForTimeout(100);
+  }
+}
+
 test('the wizard can be driven with the keyboard alone: step headers, Continue, Back and Save', async () => {
   // The toasts of the saves before take focus while they show: close them first.
   for (const toast of await page.locator('lightning-toast').all()) {
@@ -207,20 +238,13 @@ test('the wizard can be driven with the keyboard alone: step headers, Continue, 
   await page.locator('section.report-step').waitFor();
 
   // A combobox opens with Enter, its first option highlighted; Enter chooses it.
-  await tabTo(/^Insights report$/);
-  await page.keyboard.press('Enter');
-  await page.keyboard.press('Enter');
+  await chooseFirstByKeyboard('report', /^Insights report$/);
   await tabTo(/^Search objects$/);
   await page.keyboard.type('lead');
-  await tabTo(/^Salesforce object to update$/);
-  await page.keyboard.press('Enter');
-  await page.keyboard.press('Enter');
-  await tabTo(/^Report identifier column$/);
-  await page.keyboard.press('Enter');
-  await page.keyboard.press('Enter');
-  await tabTo(/^Salesforce identifier field$/);
-  await page.keyboard.press('Enter');
-  await page.keyboard.press('Enter');
+  await page.locator('p.object-search-summary', { hasText: /of \d+ objects match/ }).waitFor();
+  await chooseFirstByKeyboard('target-object', /^Salesforce object to update$/);
+  await chooseFirstByKeyboard('key-column', /^Report identifier column$/);
+  await chooseFirstByKeyboard('key-field', /^Salesforce identifier field$/);
 
   // The Mapping step header opens screen 3, Back returns, the Environment header goes to screen 1.
   await tabTo(/^Mapping$/, { backwards: true });
