@@ -35,13 +35,16 @@ export interface InsightsApiConfig {
   renewBeforeExpirySeconds?: number;
 }
 
-/** WalkMe refused the client id and secret: the API key must be checked or replaced. */
+/** The client id and secret are missing or WalkMe refused them: the API key must be set, checked or replaced. */
 export class InsightsCredentialsError extends ReportSourceError {
-  constructor(detail: string) {
-    super(`WalkMe rejected the Insights API credentials (${detail}): check or recreate the API key`);
+  constructor(message: string) {
+    super(message);
     this.name = 'InsightsCredentialsError';
   }
 }
+
+/** The variables an API key's client id and secret come from (config.ts), named when one is missing. */
+const CREDENTIAL_VARIABLES = { clientId: 'WALKME_CLIENT_ID', clientSecret: 'WALKME_CLIENT_SECRET' } as const;
 
 interface CachedToken {
   value: string;
@@ -165,6 +168,16 @@ export class InsightsApiSource implements ReportSource {
   }
 
   private async requestToken(): Promise<CachedToken> {
+    // Without them WalkMe would only answer 401, which says nothing of the unset variable.
+    const unset = (['clientId', 'clientSecret'] as const)
+      .filter((part) => !this.config[part])
+      .map((part) => CREDENTIAL_VARIABLES[part]);
+    if (unset.length > 0) {
+      throw new InsightsCredentialsError(
+        `${unset.join(' and ')} ${unset.length > 1 ? 'are' : 'is'} not set: reading reports from the Insights API ` +
+          "(REPORTS_SOURCE=insights://, the default) takes an API key's client id and secret (docs/insights-api.md)"
+      );
+    }
     const url = `${this.baseUrl}/accounts/connect/token`;
     const basic = Buffer.from(`${this.config.clientId}:${this.config.clientSecret}`).toString('base64');
     const response = await fetchWithRetry(
@@ -181,7 +194,9 @@ export class InsightsApiSource implements ReportSource {
       this.config.retry
     );
     if (response.status === 400 || response.status === 401 || response.status === 403) {
-      throw new InsightsCredentialsError(await errorDetail(response));
+      throw new InsightsCredentialsError(
+        `WalkMe rejected the Insights API credentials (${await errorDetail(response)}): check or recreate the API key`
+      );
     }
     if (!response.ok) {
       throw new ReportUnreachableError(

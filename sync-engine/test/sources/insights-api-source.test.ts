@@ -87,6 +87,19 @@ describe('InsightsApiSource against the Insights emulator', () => {
     assert.deepEqual(trace(), ['POST /accounts/connect/token 401']);
   });
 
+  test('credentials left unset are named by their variables, and nothing is sent', async () => {
+    await assert.rejects(source({ clientId: '', clientSecret: '' }).listReports(), {
+      name: 'InsightsCredentialsError',
+      message:
+        "WALKME_CLIENT_ID and WALKME_CLIENT_SECRET are not set: reading reports from the Insights API (REPORTS_SOURCE=insights://, the default) takes an API key's client id and secret (docs/insights-api.md)"
+    });
+    await assert.rejects(source({ clientSecret: '' }).getReport('rpt-nps'), {
+      name: 'InsightsCredentialsError',
+      message: /^WALKME_CLIENT_SECRET is not set: /
+    });
+    assert.deepEqual(trace(), []);
+  });
+
   test('a token close to expiry is renewed before use', async () => {
     // The emulator's tokens live 86400 s; renewing 86400 s early means every call needs a new one.
     const insights = source({ renewBeforeExpirySeconds: 86_400 });
