@@ -79,9 +79,11 @@ test('Log opens the overlay with report, object, start (UTC), runtime and status
 test('hovering a run shows "Show log", which opens the full log; the X closes the overlay', async () => {
   const firstRun = page.locator('tr.run').first();
   await page.mouse.move(0, 0);
-  assert.equal(await opacityOf(page, 'tr.run .show-log-cell'), 0, '"Show log" is hidden until hovered');
+  assert.equal(await opacityOf(page, 'tr.run .show-log'), 0, '"Show log" is hidden until hovered');
+  const lastCell = 'tr.run td:last-child';
+  assert.equal(await opacityOf(page, lastCell), 1, 'its cell, and the row border along it, stay drawn');
   await firstRun.hover();
-  assert.equal(await opacityOf(page, 'tr.run .show-log-cell'), 1, 'hovering the run shows it');
+  assert.equal(await opacityOf(page, 'tr.run .show-log'), 1, 'hovering the run shows it');
   await firstRun.getByRole('button', { name: 'Show log' }).click();
   const log = page.getByRole('region', { name: 'Run log text' });
   await log.waitFor();
