@@ -15,6 +15,7 @@ import {
   startPreviewHarness,
   type PreviewHarness
 } from './preview-harness.js';
+import { waitFor } from '../../../sync-engine/test/wait-for.js';
 
 let harness: PreviewHarness;
 let page: Page;
@@ -200,27 +201,27 @@ async function tabTo(name: RegExp, { backwards = false } = {}) {
  */
 async function chooseFirstByKeyboard(className: string, label: RegExp) {
   const combobox = page.locator(`lightning-combobox.${className}`);
-  await until(`${label} offers options`, () =>
-    combobox.evaluate((element: HTMLElement & { options?: unknown[] }) => (element.options ?? []).length > 0)
+  await waitFor(
+    `${label} to offer options`,
+    () =>
+      combobox.evaluate(
+        (element: HTMLElement & { options?: unknown[] }) => (element.options ?? []).length > 0
+      ),
+    10_000
   );
   await tabTo(label);
   await page.keyboard.press('Enter');
-  await until(`${label} highlights an option`, async () =>
-    Boolean(await combobox.getByRole('combobox').getAttribute('aria-activedescendant'))
+  await waitFor(
+    `${label} to highlight an option`,
+    () => combobox.getByRole('combobox').getAttribute('aria-activedescendant'),
+    10_000
   );
   await page.keyboard.press('Enter');
-  await until(`${label} holds a choice`, () =>
-    combobox.evaluate((element: HTMLElement & { value?: string }) => Boolean(element.value))
+  await waitFor(
+    `${label} to hold a choice`,
+    () => combobox.evaluate((element: HTMLElement & { value?: string }) => element.value),
+    10_000
   );
-}
-
-/** Waits up to 10 seconds for a condition of the page, failing with what it waited for. */
-async function until(what: string, holds: () => Promise<boolean>) {
-  const deadline = Date.now() + 10_000;
-  while (!(await holds())) {
-    if (Date.now() > deadline) assert.fail(`Waited 10 s, but never: ${what}`);
-    await page.waitForTimeout(100);
-  }
 }
 
 test('the wizard can be driven with the keyboard alone: step headers, Continue, Back and Save', async () => {

@@ -43,9 +43,6 @@ export class InsightsCredentialsError extends ReportSourceError {
   }
 }
 
-/** The variables an API key's client id and secret come from (config.ts), named when one is missing. */
-const CREDENTIAL_VARIABLES = { clientId: 'WALKME_CLIENT_ID', clientSecret: 'WALKME_CLIENT_SECRET' } as const;
-
 interface CachedToken {
   value: string;
   expiresAt: number;
@@ -168,10 +165,13 @@ export class InsightsApiSource implements ReportSource {
   }
 
   private async requestToken(): Promise<CachedToken> {
-    // Without them WalkMe would only answer 401, which says nothing of the unset variable.
-    const unset = (['clientId', 'clientSecret'] as const)
-      .filter((part) => !this.config[part])
-      .map((part) => CREDENTIAL_VARIABLES[part]);
+    // Without them WalkMe would only answer 401, which says nothing of the unset variable (config.ts reads them).
+    const unset = Object.entries({
+      WALKME_CLIENT_ID: this.config.clientId,
+      WALKME_CLIENT_SECRET: this.config.clientSecret
+    })
+      .filter(([, value]) => !value)
+      .map(([variable]) => variable);
     if (unset.length > 0) {
       throw new InsightsCredentialsError(
         `${unset.join(' and ')} ${unset.length > 1 ? 'are' : 'is'} not set: reading reports from the Insights API ` +

@@ -20,6 +20,7 @@ import { INTEGRATION_TAG } from '../../src/sources/report-source.js';
 import { CLI_MAIN, engineEnv, startServedEngine, type ServedEngine } from '../cli/cli-process.js';
 import { engineConfig } from '../server/engine-harness.js';
 import { startPostgres, type PostgresServer } from '../store/databases.js';
+import { waitFor } from '../wait-for.js';
 
 const INTEGRATIONS_PER_ORG = 15;
 const ROWS_PER_REPORT = 20;
@@ -114,16 +115,6 @@ function spawnWorker(name: string, env: NodeJS.ProcessEnv): Worker {
   return { name, child, output, exited };
 }
 
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
-
 describe('three workers on one PostgreSQL: every due run exactly once', () => {
   let pg: PostgresServer;
   let orgs: OrgEmulator;
@@ -163,7 +154,8 @@ describe('three workers on one PostgreSQL: every due run exactly once', () => {
         waitFor(
           `${w.name} to start`,
           async () => (w.output.join('').includes('worker started') ? true : undefined),
-          60_000
+          60_000,
+          100
         )
       )
     );
@@ -204,7 +196,8 @@ describe('three workers on one PostgreSQL: every due run exactly once', () => {
             [victim.name]
           )
         )[0]?.id,
-      30_000
+      30_000,
+      100
     );
     victim.child.kill('SIGKILL');
     await victim.exited;
@@ -221,7 +214,8 @@ describe('three workers on one PostgreSQL: every due run exactly once', () => {
         const all = await store.runs.recent(1000);
         return all.every((r) => r.status !== 'Queued' && r.status !== 'Running') ? all : undefined;
       },
-      90_000
+      90_000,
+      100
     );
 
     // The store: one run per integration, each Completed; the killed worker's runs were re-run elsewhere.

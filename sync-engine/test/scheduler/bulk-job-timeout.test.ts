@@ -8,12 +8,8 @@ import assert from 'node:assert/strict';
 import { SAMPLE_INTEGRATION } from '../../demo/sample-integration.js';
 import { salesforceTargetOrg } from '../../src/salesforce/salesforce-target-org.js';
 import { runSync } from '../../src/sync/run-sync.js';
-import {
-  createIntegration,
-  startSchedulerHarness,
-  waitFor,
-  type SchedulerHarness
-} from './scheduler-harness.js';
+import { createIntegration, startSchedulerHarness, type SchedulerHarness } from './scheduler-harness.js';
+import { waitFor } from '../wait-for.js';
 
 describe('a Bulk API job still running at the poll timeout', () => {
   let h: SchedulerHarness;

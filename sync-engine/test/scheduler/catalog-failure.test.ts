@@ -12,7 +12,7 @@ import { connectThroughBrowser } from '../../demo/browser-oauth.js';
 import { DEFAULT_SCHEDULER } from '../../src/config.js';
 import { csvFolderSource } from '../../src/sources/csv-source.js';
 import { startEngineHarness, type EngineHarness } from '../server/engine-harness.js';
-import { waitFor } from './scheduler-harness.js';
+import { waitFor } from '../wait-for.js';
 
 describe('a catalog push that fails at connect', () => {
   let h: EngineHarness;

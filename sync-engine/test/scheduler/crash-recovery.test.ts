@@ -11,9 +11,9 @@ import {
   insertQueuedRun,
   orgRunStatus,
   startSchedulerHarness,
-  waitFor,
   type SchedulerHarness
 } from './scheduler-harness.js';
+import { waitFor } from '../wait-for.js';
 
 const ENGINE_PROCESS = fileURLToPath(new URL('./engine-process.ts', import.meta.url));
 

@@ -2,7 +2,8 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { QUEUES } from '../../src/scheduler/boss.js';
 import type { RunJob } from '../../src/scheduler/run-requests.js';
-import { endedRun, startWithDailyIntegration, waitFor, type SchedulerHarness } from './scheduler-harness.js';
+import { endedRun, startWithDailyIntegration, type SchedulerHarness } from './scheduler-harness.js';
+import { waitFor } from '../wait-for.js';
 
 describe('a token revoked at Salesforce', () => {
   let h: SchedulerHarness;

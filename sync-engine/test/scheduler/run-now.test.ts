@@ -9,9 +9,9 @@ import {
   orgRunStatus,
   publishRunRequest,
   startSchedulerHarness,
-  waitFor,
   type SchedulerHarness
 } from './scheduler-harness.js';
+import { waitFor } from '../wait-for.js';
 import { backoffDelay } from '../../src/domain/backoff.js';
 import { signInThroughBrowser } from '../../demo/browser-oauth.js';
 

@@ -16,9 +16,9 @@ import {
   orgRunStatus,
   publishRunRequest,
   startSchedulerHarness,
-  waitFor,
   type SchedulerHarness
 } from './scheduler-harness.js';
+import { waitFor } from '../wait-for.js';
 
 const postgres: PostgresServer = await startPostgres();
 let created = 0;

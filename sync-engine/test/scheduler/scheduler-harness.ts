@@ -21,6 +21,7 @@ import type { RunRecord } from '../../src/store/runs.js';
 import type { IntegrationDefinition } from '../../src/domain/integration.js';
 import type { Bulk2Options } from '../../emulators/org/bulk2.js';
 import { engineConfig } from '../server/engine-harness.js';
+import { waitFor } from '../wait-for.js';
 
 export interface SchedulerHarness {
   orgs: OrgEmulator;
@@ -157,23 +158,6 @@ export async function publishRunRequest(
 /** The run record's status as the org holds it (read directly, no API call counted). */
 export function orgRunStatus(h: SchedulerHarness, sfRunId: string): string | undefined {
   return h.org.data.find('WalkMe_Sync_Run__c', sfRunId)?.Status__c as string | undefined;
-}
-
-type Falsy = false | 0 | '' | null | undefined;
-
-/** Polls `probe` every few milliseconds until it answers a truthy value; fails after `timeoutMs`. */
-export async function waitFor<T>(
-  what: string,
-  probe: () => T | Falsy | Promise<T | Falsy>,
-  timeoutMs = 15_000
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
 }
 
 /** A run that ended without failing (the sample report has rows no seeded Lead matches). */

@@ -7,9 +7,9 @@ import {
   FINISHED,
   createIntegration,
   startSchedulerHarness,
-  waitFor,
   type SchedulerHarness
 } from './scheduler-harness.js';
+import { waitFor } from '../wait-for.js';
 
 describe('schedules follow the integration records', () => {
   let h: SchedulerHarness;

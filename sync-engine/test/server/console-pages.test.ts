@@ -18,9 +18,9 @@ import {
   createIntegration,
   endedRun,
   startSchedulerHarness,
-  waitFor,
   type SchedulerHarness
 } from '../scheduler/scheduler-harness.js';
+import { waitFor } from '../wait-for.js';
 
 const request = (url: string, cookie?: string, init: RequestInit = {}) =>
   fetch(url, { redirect: 'manual', ...init, headers: { ...(cookie ? { cookie } : {}), ...init.headers } });
